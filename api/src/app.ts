@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import { sql, type Kysely } from 'kysely';
+import type { Database, Engine } from '@qingfeng/db';
+import { systemClock, type AppEnv, type Clock } from './context.ts';
+import { errorBody, handleError } from './http/errors.ts';
+import { publicRoute } from './http/guard.ts';
+import { buildOpenApiDocument } from './http/openapi.ts';
+import { csrfMiddleware, sessionMiddleware } from './auth/session.ts';
+import { authRoutes } from './auth/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { orgRoutes } from './modules/orgs/routes.ts';
+import { userRoutes } from './modules/users/routes.ts';
+import { settingRoutes } from './modules/settings/routes.ts';
+
+export interface AppDeps {
+  db: Kysely<Database>;
+  clock?: Clock;
+  engine: Engine;
+}
+
+function clientIp(env: AppEnv['Bindings'] | undefined, header: (name: string) => string | undefined): string | null {
+  if (env?.clientIp) return env.clientIp;
+  // Behind a reverse proxy of our own the operator sets QINGFENG_TRUST_PROXY=1.
+  if (process.env.QINGFENG_TRUST_PROXY === '1') {
+    const forwarded = header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return env?.incoming?.socket?.remoteAddress ?? null;
+}
+
+export function createApp({ db, clock = systemClock, engine }: AppDeps) {
+  const app = new Hono<AppEnv>()
+    .basePath('/api')
+    .use('*', async (c, next) => {
+      c.set('db', db);
+      c.set('clock', clock);
+      c.set('engine', engine);
+      c.set('ip', clientIp(c.env, (n) => c.req.header(n)));
+      c.set('userAgent', c.env?.userAgent ?? c.req.header('user-agent') ?? null);
+      await next();
+    })
+    .use('*', csrfMiddleware)
+    .use('*', sessionMiddleware)
+    .get('/health', publicRoute(), async (c) => {
+      await sql`SELECT 1`.execute(db);
+      return c.json({ ok: true as const, database: engine });
+    })
+    .route('/auth', authRoutes)
+    .route('/orgs', orgRoutes)
+    .route('/users', userRoutes)
+    .route('/settings', settingRoutes)
+    .route('/audit-events', auditRoutes);
+
+  let openApi: ReturnType<typeof buildOpenApiDocument> | null = null;
+  app.get('/openapi.json', publicRoute(), (c) => c.json((openApi ??= buildOpenApiDocument(app.routes))));
+  app.onError(handleError);
+  app.notFound((c) => c.json(errorBody('not_found', '接口不存在'), 404));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+export type AppType = App;

@@ -1,0 +1,44 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { hash, verify } from '@node-rs/argon2';
+
+// As in Lucia's current guide: 24 characters from a 32-letter alphabet = 120 bits each for id and secret.
+const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+export function generateSecureRandomString(): string {
+  const bytes = new Uint8Array(24);
+  crypto.getRandomValues(bytes);
+  let out = '';
+  for (const b of bytes) out += ALPHABET[b >> 3];
+  return out;
+}
+
+export function hashSecret(secret: string): Uint8Array {
+  return sha256(new TextEncoder().encode(secret));
+}
+
+export function secretMatches(secret: string, storedHash: Uint8Array): boolean {
+  return constantTimeEqual(hashSecret(secret), new Uint8Array(storedHash));
+}
+
+/** Token format `<id>.<secret>`. */
+export function parseToken(token: string): { id: string; secret: string } | null {
+  const parts = token.split('.');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return null;
+  return { id: parts[0], secret: parts[1] };
+}
+
+// OWASP's argon2id minimum: m=19 MiB, t=2, p=1.
+const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+export const hashPassword = (password: string) => hash(password, ARGON2);
+export const verifyPassword = (passwordHash: string, password: string) => verify(passwordHash, password).catch(() => false);
+
+/** A readable random password for first start and admin resets; satisfies the default policy. */
+export function generatePassword(): string {
+  const pick = (set: string, n: number) => {
+    const bytes = new Uint8Array(n);
+    crypto.getRandomValues(bytes);
+    return [...bytes].map((b) => set[b % set.length]).join('');
+  };
+  return `${pick('ABCDEFGHJKLMNPQRSTUVWXYZ', 3)}${pick('abcdefghijkmnpqrstuvwxyz', 5)}${pick('23456789', 4)}-${pick('!@#%+=', 1)}`;
+}

@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '@qingfeng/db';
+import { recordAuditEvent, type AuditActor } from './audit/queries.ts';
+import { generatePassword, hashPassword } from './auth/tokens.ts';
+import { insertOrg } from './modules/orgs/queries.ts';
+import { countUsers, insertUser } from './modules/users/queries.ts';
+import type { Clock } from './context.ts';
+
+const SYSTEM: AuditActor = { userId: null, username: 'system', displayName: '系统', role: null, ip: null, userAgent: null };
+
+/**
+ * On an empty database: the root org unit and the `admin` user. The password comes from
+ * QINGFENG_ADMIN_PASSWORD or is generated, printed once, and must be changed at first login.
+ */
+export async function ensureFirstStart(db: Kysely<Database>, clock: Clock, log: (line: string) => void = console.log) {
+  if ((await countUsers(db)) > 0) return { created: false as const };
+  const fromEnv = process.env.QINGFENG_ADMIN_PASSWORD;
+  const password = fromEnv || generatePassword();
+  const passwordHash = await hashPassword(password);
+  const now = clock.now();
+  const result = await db.transaction().execute(async (trx) => {
+    // Two processes starting at once: the second finds the admin already there.
+    if ((await countUsers(trx)) > 0) return null;
+    const root = await insertOrg(trx, { parentId: null, parentPath: null, kind: 'subdistrict', name: process.env.QINGFENG_ORG_NAME || '街道党工委' });
+    await recordAuditEvent(trx, SYSTEM, now, { kind: 'org.created', objectType: 'org_unit', objectId: root.id, orgUnitId: root.id, details: { name: root.name, kind: root.kind } });
+    const admin = await insertUser(trx, {
+      username: 'admin',
+      displayName: '系统管理员',
+      role: 'admin',
+      orgUnitId: root.id,
+      personId: null,
+      passwordHash,
+      mustChangePassword: !fromEnv,
+      now,
+    });
+    await recordAuditEvent(trx, SYSTEM, now, { kind: 'user.created', objectType: 'user', objectId: admin.id, orgUnitId: root.id, details: { username: 'admin', role: 'admin' } });
+    return { root, admin };
+  });
+  if (!result) return { created: false as const };
+  if (!fromEnv) {
+    log('────────────────────────────────────────────');
+    log(' 清风 Qingfeng：已创建管理员账号（仅显示这一次）');
+    log(`   用户名：admin   初始密码：${password}`);
+    log('   首次登录后须修改密码。');
+    log('────────────────────────────────────────────');
+  }
+  return { created: true as const, rootOrgId: result.root.id };
+}

@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import type { Database, Role } from '@qingfeng/db';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** The signed-in user as routes see it. */
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  orgUnitId: number;
+  /** Materialised path of the user's org unit: the user's scope is this subtree. */
+  orgPath: string;
+  orgName: string;
+  personId: number | null;
+  mustChangePassword: boolean;
+}
+
+export interface AppEnv {
+  Bindings: {
+    /** Set by the in-process caller (SvelteKit) — trusted because only code in this process can pass it. */
+    clientIp?: string;
+    userAgent?: string;
+    /** Set by @hono/node-server when the API runs alone. */
+    incoming?: { socket?: { remoteAddress?: string } };
+  };
+  Variables: {
+    db: Kysely<Database>;
+    clock: Clock;
+    engine: 'pglite' | 'postgresql';
+    user: SessionUser | null;
+    sessionId: string | null;
+    /** Set when the session's cookie needs refreshing or clearing. */
+    ip: string | null;
+    userAgent: string | null;
+  };
+}

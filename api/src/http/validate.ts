@@ -1,0 +1,57 @@
+import { zValidator } from '@hono/zod-validator';
+import type { ValidationTargets } from 'hono';
+import { z } from 'zod';
+import { errorBody } from './errors.ts';
+
+/** Schemas by validator middleware, so that the OpenAPI document can describe each route. */
+export const validatorSchemas = new WeakMap<Function, { target: keyof ValidationTargets; schema: z.ZodType }>();
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.length ? issue.path.join('.') : '';
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+/** zod validation whose failures are 400 `{ error: { code: 'validation', message } }` in Chinese. */
+export function v<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
+  const mw = zValidator(target, schema, (result, c) => {
+    if (!result.success) {
+      const issues = result.error.issues;
+      const message = `输入有误：${issues.map(describeIssue).join('；')}`;
+      return c.json(errorBody('validation', message, issues.map((i) => ({ path: i.path, message: i.message }))), 400);
+    }
+  });
+  validatorSchemas.set(mw, { target, schema });
+  return mw;
+}
+
+// Chinese messages for zod's built-in checks.
+z.config({
+  customError: (issue) => {
+    switch (issue.code) {
+      case 'invalid_type':
+        return issue.input === undefined ? '必填' : '类型不正确';
+      case 'too_small':
+        return issue.origin === 'string' ? `至少 ${issue.minimum} 个字符` : `不能小于 ${issue.minimum}`;
+      case 'too_big':
+        return issue.origin === 'string' ? `最多 ${issue.maximum} 个字符` : `不能大于 ${issue.maximum}`;
+      case 'invalid_value':
+        return '取值不在允许范围内';
+      case 'invalid_format':
+        return '格式不正确';
+      case 'unrecognized_keys':
+        return `不认识的字段：${issue.keys.join('、')}`;
+      default:
+        return undefined;
+    }
+  },
+});
+
+export const idParam = z.object({ id: z.coerce.number().int().positive() });
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), '日期无效');
+export const pagination = {
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+};

@@ -1,0 +1,56 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, OrgKind } from '@qingfeng/db';
+import { childPath } from './rules.ts';
+
+const orgColumns = ['id', 'parent_id', 'kind', 'name', 'path', 'sort_order', 'active'] as const;
+
+export async function listOrgsInScope(db: Kysely<Database>, scopePath: string, options: { includeInactive?: boolean } = {}) {
+  let q = db.selectFrom('org_unit').select(orgColumns).where('path', 'like', `${scopePath}%`);
+  if (!options.includeInactive) q = q.where('active', '=', true);
+  return q.orderBy('path').execute();
+}
+
+/** One org unit, only if it lies in the scope (otherwise undefined, which routes turn into 404). */
+export async function findOrgInScope(db: Kysely<Database>, scopePath: string, id: number) {
+  return db.selectFrom('org_unit').select(orgColumns).where('id', '=', id).where('path', 'like', `${scopePath}%`).executeTakeFirst();
+}
+
+export async function insertOrg(db: Kysely<Database>, o: { parentId: number | null; parentPath: string | null; kind: OrgKind; name: string }) {
+  // The path embeds the id, which we only know after insert: take it from the sequence first.
+  const { id } = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('org_unit', 'id'))::int AS id`
+    .execute(db)
+    .then((r) => r.rows[0]!);
+  await sql`
+    INSERT INTO org_unit (id, parent_id, kind, name, path)
+    OVERRIDING SYSTEM VALUE
+    VALUES (${id}, ${o.parentId}, ${o.kind}, ${o.name}, ${childPath(o.parentPath, id)})`.execute(db);
+  return (await db.selectFrom('org_unit').select(orgColumns).where('id', '=', id).executeTakeFirstOrThrow());
+}
+
+export async function renameOrg(db: Kysely<Database>, id: number, name: string) {
+  await db.updateTable('org_unit').set({ name }).where('id', '=', id).execute();
+}
+
+export async function setOrgActive(db: Kysely<Database>, id: number, active: boolean) {
+  await db.updateTable('org_unit').set({ active }).where('id', '=', id).execute();
+}
+
+/** Re-roots a subtree: every descendant's path prefix changes with it. */
+export async function moveOrg(db: Kysely<Database>, id: number, oldPath: string, newParentId: number, newParentPath: string) {
+  const newPath = childPath(newParentPath, id);
+  await db.updateTable('org_unit').set({ parent_id: newParentId }).where('id', '=', id).execute();
+  await sql`
+    UPDATE org_unit SET path = ${newPath} || substr(path, ${oldPath.length + 1})
+    WHERE path LIKE ${`${oldPath}%`}`.execute(db);
+  return newPath;
+}
+
+export async function countActiveChildren(db: Kysely<Database>, id: number) {
+  const r = await db
+    .selectFrom('org_unit')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('parent_id', '=', id)
+    .where('active', '=', true)
+    .executeTakeFirstOrThrow();
+  return r.n;
+}

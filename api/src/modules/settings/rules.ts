@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** Every setting with its default and its validation. Locality-dependent rules live here. */
+export const SETTING_DEFINITIONS = {
+  'session.inactivityMinutes': { label: '会话闲置超时（分钟）', schema: z.number().int().min(5).max(24 * 60), default: 120 },
+  'session.absoluteHours': { label: '会话最长有效期（小时）', schema: z.number().int().min(1).max(24 * 30), default: 12 },
+  'password.minLength': { label: '密码最短长度', schema: z.number().int().min(8).max(64), default: 10 },
+  'password.minClasses': { label: '密码至少包含的字符类别数（大写、小写、数字、符号）', schema: z.number().int().min(1).max(4), default: 3 },
+  'login.maxFailures': { label: '连续登录失败锁定次数', schema: z.number().int().min(1).max(100), default: 5 },
+  'login.lockMinutes': { label: '锁定时长（分钟）', schema: z.number().int().min(1).max(24 * 60), default: 15 },
+} as const;
+
+export type SettingKey = keyof typeof SETTING_DEFINITIONS;
+export type Settings = { [K in SettingKey]: z.infer<(typeof SETTING_DEFINITIONS)[K]['schema']> };
+
+export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
+
+export function defaultSettings(): Settings {
+  return Object.fromEntries(SETTING_KEYS.map((k) => [k, SETTING_DEFINITIONS[k].default])) as Settings;
+}
+
+/** Merges stored values over the defaults, ignoring stored values that no longer validate. */
+export function resolveSettings(stored: { key: string; value: unknown }[]): Settings {
+  const settings = defaultSettings() as Record<string, unknown>;
+  for (const { key, value } of stored) {
+    const def = SETTING_DEFINITIONS[key as SettingKey];
+    if (def && def.schema.safeParse(value).success) settings[key] = value;
+  }
+  return settings as Settings;
+}

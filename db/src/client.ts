@@ -1,0 +1,101 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Kysely } from 'kysely';
+import { PGlite } from '@electric-sql/pglite';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import { PostgresJSDialect } from 'kysely-postgres-js';
+import postgres from 'postgres';
+import type { Database } from './schema.ts';
+
+export type Engine = 'pglite' | 'postgresql';
+
+export interface DbHandle {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** The embedded instance, when the engine is PGlite (for snapshots in tests). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** PostgreSQL connection string; when absent PGlite is used. Defaults to DATABASE_URL. */
+  url?: string | undefined;
+  /** PGlite data directory; defaults to QINGFENG_DATA_DIR or ./data. Use 'memory://' for a throwaway database. */
+  dataDir?: string | undefined;
+  /** A PGlite snapshot (from dumpDataDir) to start from, to skip initdb in tests. */
+  loadDataDir?: Blob | undefined;
+  /** Pool size for PostgreSQL. */
+  max?: number | undefined;
+}
+
+// OIDs whose default parsing differs between postgres.js and PGlite. We want the same JS
+// values from both engines: int8 as number, date as 'YYYY-MM-DD' (no time-zone shifts),
+// numeric as number.
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+
+export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
+  const url = options.url ?? process.env.DATABASE_URL;
+  if (url) return createPostgres(url, options.max ?? 10);
+  return createPglite(options);
+}
+
+async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
+  let dataDir = options.dataDir ?? process.env.QINGFENG_DATA_DIR ?? './data';
+  if (dataDir !== 'memory://' && !options.loadDataDir) {
+    dataDir = resolve(dataDir);
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const pglite = await PGlite.create({
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : { dataDir }),
+    parsers: {
+      [INT8]: (v: string) => Number(v),
+      [DATE]: (v: string) => v,
+      [NUMERIC]: (v: string) => Number(v),
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    engine: 'pglite',
+    pglite,
+    async close() {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+function createPostgres(url: string, max: number): DbHandle {
+  const sql = postgres(url, {
+    max,
+    onnotice: () => {},
+    types: {
+      bigint: { to: INT8, from: [INT8], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },
+      date: { to: DATE, from: [DATE], serialize: (v: string) => v, parse: (v: string) => v },
+      numeric: { to: NUMERIC, from: [NUMERIC], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },
+    },
+  });
+  // kysely-postgres-js calls unsafe() without options, and postgres.js then skips
+  // prepared statements (an extra round trip per query). Ask for them explicitly.
+  const preparing = {
+    end: () => sql.end(),
+    async reserve() {
+      const reserved = await sql.reserve();
+      return {
+        release: () => reserved.release(),
+        unsafe: (query: string, parameters?: unknown[], queryOptions?: Record<string, unknown>) =>
+          reserved.unsafe(query, parameters as never[], { prepare: true, ...queryOptions }),
+      };
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: () => preparing }) });
+  return {
+    db,
+    engine: 'postgresql',
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,9 @@
+// Static import map: bundlers cannot follow FileMigrationProvider's directory scan.
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-29-001-foundation.ts';
+import * as roster from './2026-11-29-002-roster.ts';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-29-001-foundation': foundation,
+  '2026-11-29-002-roster': roster,
+};
