@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, Engine } from '@qingfeng/db';
 import { systemClock, type AppEnv, type Clock } from './context.ts';
 import { errorBody, handleError } from './http/errors.ts';
-import { publicRoute } from './http/guard.ts';
+import { publicRoute, unguardedRoutes } from './http/guard.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
 import { csrfMiddleware, sessionMiddleware } from './auth/session.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -11,6 +11,9 @@ import { auditRoutes } from './audit/routes.ts';
 import { orgRoutes } from './modules/orgs/routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import { settingRoutes } from './modules/settings/routes.ts';
+import { orgRosterRoutes, peopleRoutes, postRoutes, rosterRoutes, termRoutes } from './modules/roster/routes.ts';
+import { reportRoutes } from './modules/reports/routes.ts';
+import { documentRoutes, pdfRoutes } from './pdf/routes.ts';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -49,10 +52,23 @@ export function createApp({ db, clock = systemClock, engine }: AppDeps) {
     .route('/orgs', orgRoutes)
     .route('/users', userRoutes)
     .route('/settings', settingRoutes)
-    .route('/audit-events', auditRoutes);
+    .route('/audit-events', auditRoutes)
+    // Roster: /orgs/:id/terms, /orgs/:id/roster, /orgs/:id/roster.xlsx sit beside orgRoutes' own paths.
+    .route('/orgs', orgRosterRoutes)
+    .route('/people', peopleRoutes)
+    .route('/terms', termRoutes)
+    .route('/posts', postRoutes)
+    .route('/roster', rosterRoutes)
+    .route('/reports', reportRoutes)
+    .route('/documents', documentRoutes)
+    // PDF downloads at /orgs/:id/roster.pdf and /reports/committee-structure.pdf (no other route has these paths).
+    .route('/', pdfRoutes);
 
   let openApi: ReturnType<typeof buildOpenApiDocument> | null = null;
   app.get('/openapi.json', publicRoute(), (c) => c.json((openApi ??= buildOpenApiDocument(app.routes))));
+  // Deny by default: an app with a route that states no guard is a programming error.
+  const unguarded = unguardedRoutes(app.routes);
+  if (unguarded.length) throw new Error(`routes without a guard (allow/signedIn/publicRoute first): ${unguarded.join(', ')}`);
   app.onError(handleError);
   app.notFound((c) => c.json(errorBody('not_found', '接口不存在'), 404));
   return app;

@@ -1,10 +1,15 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '@qingfeng/db';
 import { recordAuditEvent, type AuditActor } from './audit/queries.ts';
 import { generatePassword, hashPassword } from './auth/tokens.ts';
-import { insertOrg } from './modules/orgs/queries.ts';
+import { checkPasswordPolicy } from './auth/rules.ts';
+import { defaultSettings } from './modules/settings/rules.ts';
+import { findRootOrg, insertOrg } from './modules/orgs/queries.ts';
 import { countUsers, insertUser } from './modules/users/queries.ts';
 import type { Clock } from './context.ts';
+
+// Any constant; distinct from the audit chain's lock.
+const FIRST_START_LOCK = 741_302;
 
 const SYSTEM: AuditActor = { userId: null, username: 'system', displayName: '系统', role: null, ip: null, userAgent: null };
 
@@ -12,17 +17,29 @@ const SYSTEM: AuditActor = { userId: null, username: 'system', displayName: '系
  * On an empty database: the root org unit and the `admin` user. The password comes from
  * QINGFENG_ADMIN_PASSWORD or is generated, printed once, and must be changed at first login.
  */
-export async function ensureFirstStart(db: Kysely<Database>, clock: Clock, log: (line: string) => void = console.log) {
+export async function ensureFirstStart(
+  db: Kysely<Database>,
+  clock: Clock,
+  log: (line: string) => void = console.log,
+  env: Record<string, string | undefined> = process.env,
+) {
   if ((await countUsers(db)) > 0) return { created: false as const };
-  const fromEnv = process.env.QINGFENG_ADMIN_PASSWORD;
+  const fromEnv = env.QINGFENG_ADMIN_PASSWORD;
   const password = fromEnv || generatePassword();
+  // A weak password from the environment is accepted for the first login only.
+  const weak = fromEnv ? checkPasswordPolicy(fromEnv, { minLength: defaultSettings()['password.minLength'], minClasses: defaultSettings()['password.minClasses'] }, 'admin') : null;
   const passwordHash = await hashPassword(password);
   const now = clock.now();
   const result = await db.transaction().execute(async (trx) => {
-    // Two processes starting at once: the second finds the admin already there.
+    // Two processes starting at once: the lock makes the second wait, then find the admin there.
+    await sql`SELECT pg_advisory_xact_lock(${FIRST_START_LOCK})`.execute(trx);
     if ((await countUsers(trx)) > 0) return null;
-    const root = await insertOrg(trx, { parentId: null, parentPath: null, kind: 'subdistrict', name: process.env.QINGFENG_ORG_NAME || '街道党工委' });
-    await recordAuditEvent(trx, SYSTEM, now, { kind: 'org.created', objectType: 'org_unit', objectId: root.id, orgUnitId: root.id, details: { name: root.name, kind: root.kind } });
+    // An org tree loaded before any user existed keeps its root; otherwise create one.
+    let root = await findRootOrg(trx);
+    if (!root) {
+      root = await insertOrg(trx, { parentId: null, parentPath: null, kind: 'subdistrict', name: env.QINGFENG_ORG_NAME || '街道党工委' });
+      await recordAuditEvent(trx, SYSTEM, now, { kind: 'org.created', objectType: 'org_unit', objectId: root.id, orgUnitId: root.id, details: { name: root.name, kind: root.kind } });
+    }
     const admin = await insertUser(trx, {
       username: 'admin',
       displayName: '系统管理员',
@@ -30,13 +47,14 @@ export async function ensureFirstStart(db: Kysely<Database>, clock: Clock, log: 
       orgUnitId: root.id,
       personId: null,
       passwordHash,
-      mustChangePassword: !fromEnv,
+      mustChangePassword: !fromEnv || weak !== null,
       now,
     });
     await recordAuditEvent(trx, SYSTEM, now, { kind: 'user.created', objectType: 'user', objectId: admin.id, orgUnitId: root.id, details: { username: 'admin', role: 'admin' } });
     return { root, admin };
   });
   if (!result) return { created: false as const };
+  if (weak) log(`[qingfeng] QINGFENG_ADMIN_PASSWORD 不符合密码规则（${weak}）：admin 首次登录后须修改密码。`);
   if (!fromEnv) {
     log('────────────────────────────────────────────');
     log(' 清风 Qingfeng：已创建管理员账号（仅显示这一次）');

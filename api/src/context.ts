@@ -34,7 +34,7 @@ export interface AppEnv {
     engine: 'pglite' | 'postgresql';
     user: SessionUser | null;
     sessionId: string | null;
-    /** Set when the session's cookie needs refreshing or clearing. */
+    /** The client's address (see clientIp in app.ts) and user agent, for the audit log. */
     ip: string | null;
     userAgent: string | null;
   };

@@ -18,7 +18,10 @@ export interface DbHandle {
 }
 
 export interface CreateDbOptions {
-  /** PostgreSQL connection string; when absent PGlite is used. Defaults to DATABASE_URL. */
+  /**
+   * PostgreSQL connection string. Omitted: DATABASE_URL. Given as undefined or '': PGlite, even when
+   * DATABASE_URL is set (tests must never reach the configured database by accident).
+   */
   url?: string | undefined;
   /** PGlite data directory; defaults to QINGFENG_DATA_DIR or ./data. Use 'memory://' for a throwaway database. */
   dataDir?: string | undefined;
@@ -36,7 +39,7 @@ const DATE = 1082;
 const NUMERIC = 1700;
 
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
-  const url = options.url ?? process.env.DATABASE_URL;
+  const url = 'url' in options ? options.url : process.env.DATABASE_URL;
   if (url) return createPostgres(url, options.max ?? 10);
   return createPglite(options);
 }

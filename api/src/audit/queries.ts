@@ -77,6 +77,8 @@ export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5000): P
 
 export interface AuditFilter {
   scopePath: string;
+  /** Also events with neither an org nor an actor user (for users at the root of the tree). */
+  includeUnattributed?: boolean;
   actorUserId?: number | undefined;
   kind?: string | undefined;
   objectType?: string | undefined;
@@ -94,9 +96,14 @@ export async function listAuditEvents(db: Kysely<Database>, f: AuditFilter) {
     .leftJoin('org_unit as o', 'o.id', 'e.org_unit_id')
     .leftJoin('app_user as u', 'u.id', 'e.actor_user_id')
     .leftJoin('org_unit as uo', 'uo.id', 'u.org_unit_id')
-    .where((eb) =>
-      eb.or([eb('o.path', 'like', `${f.scopePath}%`), eb.and([eb('e.org_unit_id', 'is', null), eb('uo.path', 'like', `${f.scopePath}%`)])]),
-    );
+    .where((eb) => {
+      const visible = [
+        eb('o.path', 'like', `${f.scopePath}%`),
+        eb.and([eb('e.org_unit_id', 'is', null), eb('uo.path', 'like', `${f.scopePath}%`)]),
+      ];
+      if (f.includeUnattributed) visible.push(eb.and([eb('e.org_unit_id', 'is', null), eb('e.actor_user_id', 'is', null)]));
+      return eb.or(visible);
+    });
   if (f.actorUserId) q = q.where('e.actor_user_id', '=', f.actorUserId);
   if (f.kind) q = q.where('e.kind', '=', f.kind);
   if (f.objectType) q = q.where('e.object_type', '=', f.objectType);

@@ -2,12 +2,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
 import { allow, currentUser } from '../http/guard.ts';
-import { pagination, v } from '../http/validate.ts';
+import { MAX_DB_ID, pagination, v } from '../http/validate.ts';
+import { depthOf } from '../modules/orgs/rules.ts';
+import { auditTimeRange } from './rules.ts';
 import { AUDIT_EVENT_KINDS, AUDIT_KIND_LIST } from './events.ts';
 import { listAuditEvents, verifyAuditChain } from './queries.ts';
 
 const listQuery = z.object({
-  actor: z.coerce.number().int().positive().optional(),
+  actor: z.coerce.number().int().positive().max(MAX_DB_ID).optional(),
   kind: z.enum(AUDIT_KIND_LIST as [string, ...string[]]).optional(),
   objectType: z.string().max(40).optional(),
   objectId: z.string().max(40).optional(),
@@ -19,14 +21,16 @@ const listQuery = z.object({
 export const auditRoutes = new Hono<AppEnv>()
   .get('/', allow('admin', 'auditor'), v('query', listQuery), async (c) => {
     const f = c.req.valid('query');
+    const user = currentUser(c);
     const result = await listAuditEvents(c.get('db'), {
-      scopePath: currentUser(c).orgPath,
+      scopePath: user.orgPath,
+      // Events tied to no org and no user (e.g. a failed login with an unknown name) belong to the top.
+      includeUnattributed: depthOf(user.orgPath) === 0,
       actorUserId: f.actor,
       kind: f.kind,
       objectType: f.objectType,
       objectId: f.objectId,
-      from: f.from ? new Date(f.from) : undefined,
-      to: f.to ? new Date(f.to) : undefined,
+      ...auditTimeRange(f.from, f.to),
       page: f.page,
       pageSize: f.pageSize,
     });

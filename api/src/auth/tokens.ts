@@ -1,6 +1,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { hash, verify } from '@node-rs/argon2';
+import { checkPasswordPolicy, type PasswordPolicy } from './rules.ts';
 
 // As in Lucia's current guide: 24 characters from a 32-letter alphabet = 120 bits each for id and secret.
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
@@ -33,12 +34,25 @@ const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 export const hashPassword = (password: string) => hash(password, ARGON2);
 export const verifyPassword = (passwordHash: string, password: string) => verify(passwordHash, password).catch(() => false);
 
-/** A readable random password for first start and admin resets; satisfies the default policy. */
-export function generatePassword(): string {
+/** A readable random password (at least `length` characters, all four character classes). */
+export function generatePassword(length = 14): string {
   const pick = (set: string, n: number) => {
     const bytes = new Uint8Array(n);
     crypto.getRandomValues(bytes);
     return [...bytes].map((b) => set[b % set.length]).join('');
   };
-  return `${pick('ABCDEFGHJKLMNPQRSTUVWXYZ', 3)}${pick('abcdefghijkmnpqrstuvwxyz', 5)}${pick('23456789', 4)}-${pick('!@#%+=', 1)}`;
+  const lower = Math.max(5, length - 9);
+  return `${pick('ABCDEFGHJKLMNPQRSTUVWXYZ', 3)}${pick('abcdefghijkmnpqrstuvwxyz', lower)}${pick('23456789', 4)}-${pick('!@#%+=', 1)}`;
+}
+
+/**
+ * A generated password the current policy accepts for this user: long enough even when an admin
+ * raised the minimum length, and never containing the username.
+ */
+export function generatePasswordFor(policy: PasswordPolicy, username: string): string {
+  for (let i = 0; i < 100; i++) {
+    const password = generatePassword(Math.max(14, policy.minLength));
+    if (!checkPasswordPolicy(password, policy, username)) return password;
+  }
+  throw new Error('could not generate a password that satisfies the policy');
 }

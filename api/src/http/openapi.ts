@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import { routeGuards } from './guard.ts';
+import { guardOf, type RouteEntry } from './guard.ts';
 import { validatorSchemas } from './validate.ts';
-
-interface RouteEntry {
-  method: string;
-  path: string;
-  handler: Function;
-}
 
 function toJsonSchema(schema: z.ZodType): unknown {
   try {
@@ -21,7 +15,7 @@ export function buildOpenApiDocument(routes: readonly RouteEntry[]) {
   const paths: Record<string, Record<string, Record<string, unknown>>> = {};
   for (const r of routes) {
     if (r.method === 'ALL') continue;
-    const path = r.path.replace(/:(\w+)/g, '{$1}');
+    const path = r.path.replace(/:(\w+)(\{[^}]*\})?\??/g, '{$1}');
     const method = r.method.toLowerCase();
     const byMethod = (paths[path] ??= {});
     const op = (byMethod[method] ??= {
@@ -32,7 +26,7 @@ export function buildOpenApiDocument(routes: readonly RouteEntry[]) {
         '4XX': { description: '`{ "error": { "code", "message" } }`' },
       },
     });
-    const roles = routeGuards.get(r.handler);
+    const roles = guardOf(r.handler);
     if (roles) op['x-roles'] = roles;
     const validator = validatorSchemas.get(r.handler);
     if (!validator) continue;

@@ -46,12 +46,15 @@ z.config({
   },
 });
 
-export const idParam = z.object({ id: z.coerce.number().int().positive() });
+/** Ids are PostgreSQL `integer`s: larger numbers would fail in SQL (a 500), so refuse them here. */
+export const MAX_DB_ID = 2_147_483_647;
+export const dbId = z.number().int().positive().max(MAX_DB_ID);
+export const idParam = z.object({ id: z.coerce.number().int().positive().max(MAX_DB_ID) });
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), '日期无效');
 export const pagination = {
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 };

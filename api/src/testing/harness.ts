@@ -1,5 +1,6 @@
 // Test harness: a freshly migrated database per test file — PGlite by default (cloned from one
-// migrated snapshot per worker), or a new database on TEST_DATABASE_URL's server.
+// migrated snapshot, made once per run by global-setup.ts), or a new database on TEST_DATABASE_URL's server.
+import { existsSync, readFileSync } from 'node:fs';
 import { createDb, createScratchDatabase, migrateToLatest, type DbHandle, type Role } from '@qingfeng/db';
 import { createApp, type App } from '../app.ts';
 import type { Clock } from '../context.ts';
@@ -13,6 +14,9 @@ export const TEST_PASSWORD = 'Test-Passw0rd!';
 let snapshot: Promise<Blob> | null = null;
 
 async function pgliteSnapshot(): Promise<Blob> {
+  // Made once per run by global-setup.ts; without it (another runner), migrate here.
+  const file = process.env.QF_PGLITE_SNAPSHOT;
+  if (file && existsSync(file)) return new Blob([readFileSync(file)]);
   const h = await createDb({ url: undefined, dataDir: 'memory://' });
   await migrateToLatest(h.db);
   const blob = await h.pglite!.dumpDataDir('none');
@@ -98,7 +102,7 @@ export interface RequestOptions {
 }
 
 /** A same-origin request, as the browser would send it. */
-export function call(app: App, method: string, path: string, o: RequestOptions = {}) {
+export async function call(app: App, method: string, path: string, o: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { origin: TEST_ORIGIN, host: 'qingfeng.test', ...o.headers };
   if (o.cookie) headers.cookie = o.cookie;
   if (o.json !== undefined) headers['content-type'] = 'application/json';

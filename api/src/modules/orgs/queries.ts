@@ -54,3 +54,13 @@ export async function countActiveChildren(db: Kysely<Database>, id: number) {
     .executeTakeFirstOrThrow();
   return r.n;
 }
+
+export async function isOrgActive(db: Kysely<Database>, id: number) {
+  const r = await db.selectFrom('org_unit').select('active').where('id', '=', id).executeTakeFirst();
+  return r?.active ?? false;
+}
+
+/** The first top-level org unit (the deployment's root), if any. */
+export async function findRootOrg(db: Kysely<Database>) {
+  return db.selectFrom('org_unit').select(orgColumns).where('parent_id', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+}

@@ -3,16 +3,16 @@ import { z } from 'zod';
 import { ORG_KINDS } from '@qingfeng/db';
 import type { AppEnv } from '../../context.ts';
 import { allow, ALL_ROLES, currentUser } from '../../http/guard.ts';
-import { idParam, v } from '../../http/validate.ts';
+import { dbId, idParam, v } from '../../http/validate.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
 import { canContain, depthOf, inScope, ORG_KIND_LABELS } from './rules.ts';
 import * as q from './queries.ts';
 
 const name = z.string().trim().min(1, '名称不能为空').max(60, '名称最多 60 个字符');
-const createBody = z.object({ parentId: z.number().int().positive(), kind: z.enum(ORG_KINDS), name });
+const createBody = z.object({ parentId: dbId, kind: z.enum(ORG_KINDS), name });
 const renameBody = z.object({ name });
-const moveBody = z.object({ parentId: z.number().int().positive() });
+const moveBody = z.object({ parentId: dbId });
 
 export const orgRoutes = new Hono<AppEnv>()
   .get('/', allow(...ALL_ROLES), v('query', z.object({ includeInactive: z.enum(['true', 'false']).optional() })), async (c) => {
@@ -50,6 +50,7 @@ export const orgRoutes = new Hono<AppEnv>()
     await inTransaction(c, async (trx, audit) => {
       const org = await q.findOrgInScope(trx, user.orgPath, id);
       if (!org) throw notFound('组织不存在');
+      if (org.name === newName) return;
       await q.renameOrg(trx, id, newName);
       await audit({ kind: 'org.renamed', objectType: 'org_unit', objectId: id, orgUnitId: id, details: { from: org.name, to: newName } });
     });
@@ -65,6 +66,7 @@ export const orgRoutes = new Hono<AppEnv>()
       if (!org || !parent) throw notFound('组织不存在');
       if (org.path === user.orgPath) throw badRequest('move_own_root', '不能移动本人所属的组织');
       if (inScope(org.path, parent.path)) throw badRequest('move_into_self', '不能移动到自身或其下级组织之下');
+      if (!parent.active) throw badRequest('parent_inactive', '目标上级组织已停用，不能移入');
       if (!canContain(parent.kind, org.kind))
         throw badRequest('bad_kind', `${ORG_KIND_LABELS[parent.kind]}下不能放置${ORG_KIND_LABELS[org.kind]}`);
       if (org.parent_id === parent.id) return;
@@ -80,6 +82,7 @@ export const orgRoutes = new Hono<AppEnv>()
       const org = await q.findOrgInScope(trx, user.orgPath, id);
       if (!org) throw notFound('组织不存在');
       if (org.path === user.orgPath) throw badRequest('deactivate_own_root', '不能停用本人所属的组织');
+      if (!org.active) return;
       if ((await q.countActiveChildren(trx, id)) > 0) throw conflict('has_children', '该组织下还有启用的下级组织，请先停用下级');
       await q.setOrgActive(trx, id, false);
       await audit({ kind: 'org.deactivated', objectType: 'org_unit', objectId: id, orgUnitId: id, details: { name: org.name } });
@@ -92,6 +95,9 @@ export const orgRoutes = new Hono<AppEnv>()
     await inTransaction(c, async (trx, audit) => {
       const org = await q.findOrgInScope(trx, user.orgPath, id);
       if (!org) throw notFound('组织不存在');
+      if (org.active) return;
+      if (org.parent_id !== null && !(await q.isOrgActive(trx, org.parent_id)))
+        throw badRequest('parent_inactive', '上级组织已停用，请先启用上级组织');
       await q.setOrgActive(trx, id, true);
       await audit({ kind: 'org.activated', objectType: 'org_unit', objectId: id, orgUnitId: id, details: { name: org.name } });
     });

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { ROLES } from '@qingfeng/db';
 import type { AppEnv } from '../../context.ts';
 import { allow, currentUser } from '../../http/guard.ts';
-import { idParam, pagination, v } from '../../http/validate.ts';
+import { dbId, idParam, pagination, v } from '../../http/validate.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
 import { checkPasswordPolicy } from '../../auth/rules.ts';
-import { generatePassword, hashPassword } from '../../auth/tokens.ts';
+import { generatePasswordFor, hashPassword } from '../../auth/tokens.ts';
 import { deleteUserSessions, setPassword } from '../../auth/queries.ts';
 import { loadSettings } from '../settings/queries.ts';
 import { findOrgInScope } from '../orgs/queries.ts';
@@ -20,14 +20,16 @@ const createBody = z.object({
   username,
   displayName,
   role: z.enum(ROLES),
-  orgUnitId: z.number().int().positive(),
+  orgUnitId: dbId,
   password: z.string().min(1).max(256).optional(),
 });
-const updateBody = z.object({
-  displayName: displayName.optional(),
-  role: z.enum(ROLES).optional(),
-  orgUnitId: z.number().int().positive().optional(),
-});
+const updateBody = z
+  .object({
+    displayName: displayName.optional(),
+    role: z.enum(ROLES).optional(),
+    orgUnitId: dbId.optional(),
+  })
+  .refine((b) => Object.values(b).some((x) => x !== undefined), '没有要修改的内容');
 
 export const userRoutes = new Hono<AppEnv>()
   .get('/', allow('admin'), v('query', z.object({ search: z.string().trim().max(40).optional(), ...pagination })), async (c) => {
@@ -44,13 +46,15 @@ export const userRoutes = new Hono<AppEnv>()
     const body = c.req.valid('json');
     const db = c.get('db');
     const settings = await loadSettings(db);
-    const password = body.password ?? generatePassword();
-    const problem = checkPasswordPolicy(password, { minLength: settings['password.minLength'], minClasses: settings['password.minClasses'] }, body.username);
+    const policy = { minLength: settings['password.minLength'], minClasses: settings['password.minClasses'] };
+    const password = body.password ?? generatePasswordFor(policy, body.username);
+    const problem = checkPasswordPolicy(password, policy, body.username);
     if (problem) throw badRequest('weak_password', problem);
     const passwordHash = await hashPassword(password);
     const created = await inTransaction(c, async (trx, audit, now) => {
       const org = await findOrgInScope(trx, admin.orgPath, body.orgUnitId);
       if (!org) throw notFound('所属组织不存在');
+      if (!org.active) throw badRequest('org_inactive', '所属组织已停用，不能在其下建立账号');
       const roleProblem = roleOrgProblem(body.role, org.kind);
       if (roleProblem) throw badRequest('role_org_mismatch', roleProblem);
       if (await q.usernameTaken(trx, body.username)) throw conflict('username_taken', `用户名“${body.username}”已被使用`);
@@ -71,6 +75,7 @@ export const userRoutes = new Hono<AppEnv>()
       const orgId = body.orgUnitId ?? u.org_unit_id;
       const org = await findOrgInScope(trx, admin.orgPath, orgId);
       if (!org) throw notFound('所属组织不存在');
+      if (!org.active && org.id !== u.org_unit_id) throw badRequest('org_inactive', '所属组织已停用，不能将账号调入');
       const role = body.role ?? u.role;
       const roleProblem = roleOrgProblem(role, org.kind);
       if (roleProblem) throw badRequest('role_org_mismatch', roleProblem);
@@ -109,7 +114,11 @@ export const userRoutes = new Hono<AppEnv>()
   .post('/:id/reset-password', allow('admin'), v('param', idParam), async (c) => {
     const admin = currentUser(c);
     const { id } = c.req.valid('param');
-    const password = generatePassword();
+    const settings = await loadSettings(c.get('db'));
+    const policy = { minLength: settings['password.minLength'], minClasses: settings['password.minClasses'] };
+    const target = await q.findUserInScope(c.get('db'), admin.orgPath, id);
+    if (!target) throw notFound('用户不存在');
+    const password = generatePasswordFor(policy, target.username);
     const passwordHash = await hashPassword(password);
     await inTransaction(c, async (trx, audit, now) => {
       const u = await q.findUserInScope(trx, admin.orgPath, id);

@@ -1,0 +1,51 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../../context.ts';
+import { allow, currentUser } from '../../http/guard.ts';
+import { isoDate, v } from '../../http/validate.ts';
+import { notFound } from '../../http/errors.ts';
+import { inTransaction } from '../../http/action.ts';
+import { getCommitteeStructure } from './queries.ts';
+import { buildCommitteeStructureWorkbook, xlsxDisposition } from './excel.ts';
+
+/** Secretaries are limited to their own village by their scope (their org unit's subtree). */
+const REPORT_ROLES = ['admin', 'org_office', 'inspector', 'auditor', 'secretary'] as const;
+
+const structureQuery = z.object({
+  /** The org unit reported on (its subtree); defaults to the caller's own org unit. */
+  org: z.coerce.number().int().positive().optional(),
+  /** Count as of this date; omitted = each village at its latest term's election date. */
+  asOf: isoDate.optional(),
+});
+
+export const reportRoutes = new Hono<AppEnv>()
+  .get('/committee-structure', allow(...REPORT_ROLES), v('query', structureQuery), async (c) => {
+    const user = currentUser(c);
+    const { org, asOf } = c.req.valid('query');
+    const report = await getCommitteeStructure(c.get('db'), { scopePath: user.orgPath, orgId: org ?? user.orgUnitId, asOf: asOf ?? null });
+    if (!report) throw notFound('组织不存在');
+    return c.json(report);
+  })
+  .get('/committee-structure.xlsx', allow(...REPORT_ROLES), v('query', structureQuery), async (c) => {
+    const user = currentUser(c);
+    const { org, asOf } = c.req.valid('query');
+    // The download and its audit event commit together: no file leaves without its record.
+    const { bytes, disposition } = await inTransaction(c, async (trx, audit, now) => {
+      const report = await getCommitteeStructure(trx, { scopePath: user.orgPath, orgId: org ?? user.orgUnitId, asOf: asOf ?? null });
+      if (!report) throw notFound('组织不存在');
+      const bytes = await buildCommitteeStructureWorkbook(report, { generatedAt: now, generatedBy: user.displayName });
+      await audit({
+        kind: 'export.downloaded',
+        objectType: 'report',
+        objectId: 'committee-structure',
+        orgUnitId: report.org.id,
+        details: { report: 'committee-structure', format: 'xlsx', asOf: report.asOf, bytes: bytes.byteLength },
+      });
+      return { bytes, disposition: xlsxDisposition(report) };
+    });
+    return c.body(bytes, 200, {
+      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'content-disposition': disposition,
+      'cache-control': 'no-store',
+    });
+  });

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import type { DbHandle } from './client.ts';
+import type { Database } from './schema.ts';
+import { openTestDatabase, testEngine } from './testing.ts';
+
+/**
+ * Every column of every table, as schema.ts declares them. The type makes this list exact: a table or
+ * column added to or removed from the Database interface without updating this list fails
+ * `pnpm typecheck` (missing or excess property), and the test below fails when the migrations
+ * create something else.
+ */
+type ColumnList = { [T in keyof Database]-?: { [C in keyof Database[T]]-?: true } };
+
+const EXPECTED: ColumnList = {
+  org_unit: { id: true, parent_id: true, kind: true, name: true, path: true, sort_order: true, active: true, created_at: true },
+  app_user: {
+    id: true,
+    username: true,
+    display_name: true,
+    role: true,
+    org_unit_id: true,
+    person_id: true,
+    password_hash: true,
+    must_change_password: true,
+    disabled: true,
+    failed_login_count: true,
+    locked_until: true,
+    password_changed_at: true,
+    created_at: true,
+    updated_at: true,
+  },
+  session: { id: true, user_id: true, secret_hash: true, created_at: true, last_verified_at: true, ip: true, user_agent: true },
+  audit_event: {
+    id: true,
+    occurred_at: true,
+    kind: true,
+    actor_user_id: true,
+    actor_username: true,
+    actor_display_name: true,
+    actor_role: true,
+    ip: true,
+    user_agent: true,
+    object_type: true,
+    object_id: true,
+    org_unit_id: true,
+    details: true,
+    prev_hash: true,
+    hash: true,
+  },
+  setting: { key: true, value: true, updated_at: true },
+  person: {
+    id: true,
+    org_unit_id: true,
+    name: true,
+    gender: true,
+    id_number: true,
+    birth_date: true,
+    ethnicity: true,
+    political_status: true,
+    party_join_date: true,
+    education_full_time: true,
+    education_highest: true,
+    phone: true,
+    is_veteran: true,
+    under_investigation: true,
+    created_at: true,
+    updated_at: true,
+  },
+  term: { id: true, org_unit_id: true, ordinal: true, election_date: true, start_date: true, end_date: true, created_at: true },
+  post: {
+    id: true,
+    person_id: true,
+    org_unit_id: true,
+    term_id: true,
+    committee: true,
+    position: true,
+    start_date: true,
+    end_date: true,
+    end_reason: true,
+    how: true,
+    created_at: true,
+  },
+  document: {
+    id: true,
+    number: true,
+    kind: true,
+    title: true,
+    org_unit_id: true,
+    content_sha256: true,
+    file_sha256: true,
+    byte_size: true,
+    created_by: true,
+    created_at: true,
+  },
+};
+
+// Kysely's own bookkeeping tables.
+const INTERNAL_TABLES = ['kysely_migration', 'kysely_migration_lock'];
+
+let h: DbHandle;
+beforeAll(async () => {
+  h = await openTestDatabase({ migrate: true });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe(`schema.ts matches the migrated database (${testEngine()})`, () => {
+  it('has exactly the tables of the Database interface', async () => {
+    const { rows } = await sql<{ table_name: string }>`
+      SELECT table_name FROM information_schema.tables
+      WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(h.db);
+    const tables = rows.map((r) => r.table_name).filter((t) => !INTERNAL_TABLES.includes(t)).sort();
+    expect(tables).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it.each(Object.keys(EXPECTED) as (keyof Database)[])('table %s has exactly the declared columns', async (table) => {
+    const { rows } = await sql<{ column_name: string }>`
+      SELECT column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = ${table}`.execute(h.db);
+    expect(rows.map((r) => r.column_name).sort()).toEqual(Object.keys(EXPECTED[table]).sort());
+  });
+});

@@ -1,0 +1,67 @@
+// Figure 1: GET /api/reports/committee-structure over the whole province (through the real app, as
+// an org_office user at the root) vs the raw aggregate statement it stands on — the reports module's
+// own builder (compileCommitteeStructureQuery), executed on the same connection, rows fetched.
+import type { Kysely } from 'kysely';
+import type { Database } from '@qingfeng/db';
+import { compileCommitteeStructureQuery, getCommitteeStructure } from '../../api/src/modules/reports/queries.ts';
+import type { CommitteeStructureReport } from '../../api/src/modules/reports/rules.ts';
+import type { Dataset } from './dataset.ts';
+import { expectOk, type Client } from './http.ts';
+import { fmtMs, fmtRatio, paired, time, type Figure } from './measure.ts';
+
+export interface ReportBench {
+  figure: Figure;
+  info: Figure[];
+}
+
+export async function benchReport(db: Kysely<Database>, client: Client, data: Dataset, runs: number): Promise<ReportBench> {
+  const path = `/api/reports/committee-structure?org=${data.rootId}&asOf=${data.asOf}`;
+  const compiled = compileCommitteeStructureQuery(db, { orgPath: data.rootPath, asOf: data.asOf });
+
+  let bytes = 0;
+  const ours = async () => {
+    const res = await expectOk(await client.get(path), 'committee-structure report');
+    bytes = (await res.arrayBuffer()).byteLength;
+  };
+  let rows = 0;
+  const raw = async () => {
+    rows = (await db.executeQuery(compiled)).rows.length;
+  };
+
+  // Warm-up, not timed: one of each. The endpoint's answer is checked against the data set.
+  const check = (await (await expectOk(await client.get(path), 'committee-structure report')).json()) as CommitteeStructureReport;
+  if (check.villages.current !== data.villages) throw new Error(`report counted ${check.villages.current} villages with a term in force, expected ${data.villages}`);
+  await raw();
+
+  // On a slow machine a full-scale round can take a minute: stop after ~3 minutes (at least one round).
+  const r = await paired({ warmup: 0, runs, ours, baseline: raw, budgetMs: 180_000 });
+  const ratio = r.oursMs / r.baselineMs;
+
+  // Where the endpoint's extra time goes (information): the same report without HTTP/JSON.
+  const shaped: number[] = [];
+  for (let i = 0; i < Math.min(2, r.ours.length); i++) shaped.push((await time(() => getCommitteeStructure(db, { scopePath: data.rootPath, orgId: data.rootId, asOf: data.asOf }))).ms);
+  shaped.sort((a, b) => a - b);
+  const shapedMs = shaped[Math.floor(shaped.length / 2)]!;
+
+  return {
+    figure: {
+      name: `1. committee-structure report (${data.villages.toLocaleString('en')} villages)`,
+      ours: fmtMs(r.oursMs),
+      baseline: `${fmtMs(r.baselineMs)} raw SQL`,
+      value: ratio,
+      valueText: fmtRatio(ratio),
+      target: { direction: 'max', limit: 1.3, text: '≤ 1.30×' },
+      note: `${rows.toLocaleString('en')} rows → ${(bytes / 1048576).toFixed(1)} MB JSON; runs ours [${r.ours.map(fmtMs).join(', ')}] raw [${r.base.map(fmtMs).join(', ')}]`,
+    },
+    info: [
+      {
+        name: '   getCommitteeStructure() without HTTP',
+        ours: fmtMs(shapedMs),
+        baseline: `${fmtMs(r.baselineMs)} raw SQL`,
+        value: shapedMs / r.baselineMs,
+        valueText: fmtRatio(shapedMs / r.baselineMs),
+        target: null,
+      },
+    ],
+  };
+}

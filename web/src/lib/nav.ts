@@ -1,0 +1,63 @@
+// Navigation by role (domain.md §10). A page's entry lists exactly the roles that may use it; the
+// page's server load checks the same list with `requireRole`, and the API checks again.
+import type { Role } from '@qingfeng/db/schema';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  roles: readonly Role[];
+  /** Short description for the home dashboard. */
+  hint: string;
+}
+
+export interface NavSection {
+  title: string;
+  items: NavItem[];
+}
+
+const ALL: readonly Role[] = ['admin', 'org_office', 'inspector', 'secretary', 'auditor'];
+
+export const NAV: NavSection[] = [
+  {
+    title: '工作台',
+    items: [{ href: '/', label: '首页', roles: ALL, hint: '概况与快捷入口' }],
+  },
+  {
+    // Module pages go here, one entry per page.
+    title: '业务',
+    items: [
+      { href: '/roster', label: '两委班子', roles: ALL, hint: '各村（社区）党组织和村（居）委会成员、届次与任职' },
+      { href: '/people', label: '人员', roles: ALL, hint: '人员信息与历届任职' },
+      { href: '/roster-import', label: '花名册导入', roles: ['org_office'], hint: '下载模板，上传 Excel 花名册，预览后导入' },
+      { href: '/reports/committee-structure', label: '班子结构分析', roles: ALL, hint: '年龄、性别、学历、“一肩挑”等结构统计，与上届对比' },
+    ],
+  },
+  {
+    title: '系统',
+    items: [
+      { href: '/orgs', label: '组织架构', roles: ALL, hint: '街道、村（社区）、网格的树形结构' },
+      { href: '/users', label: '用户管理', roles: ['admin'], hint: '账号、角色、所属组织、重置密码' },
+      { href: '/audit', label: '审计日志', roles: ['admin', 'auditor'], hint: '全部操作记录与审计链校验' },
+      { href: '/account', label: '我的账号', roles: ALL, hint: '修改密码、查看与注销登录会话' },
+    ],
+  },
+];
+
+/** The sections and items this role may use; empty sections are left out. */
+export function navFor(role: Role): NavSection[] {
+  return NAV.map((s) => ({ ...s, items: s.items.filter((i) => i.roles.includes(role)) })).filter((s) => s.items.length > 0);
+}
+
+/** The roles that may open a path: those of the longest nav entry that prefixes it. */
+export function rolesForPath(pathname: string): readonly Role[] | null {
+  let best: NavItem | null = null;
+  for (const item of NAV.flatMap((s) => s.items)) {
+    const match = item.href === '/' ? pathname === '/' : pathname === item.href || pathname.startsWith(`${item.href}/`);
+    if (match && (!best || item.href.length > best.href.length)) best = item;
+  }
+  return best?.roles ?? null;
+}
+
+export function isActive(href: string, pathname: string): boolean {
+  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+}

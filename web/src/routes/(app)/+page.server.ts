@@ -1,0 +1,25 @@
+import type { PageServerLoad } from './$types';
+import { ok } from '$lib/api';
+import { serverApi } from '$lib/server/api';
+
+export const load: PageServerLoad = async (event) => {
+  const user = event.locals.user!;
+  const api = serverApi(event);
+  const canAudit = user.role === 'admin' || user.role === 'auditor';
+  const [orgs, users, audit] = await Promise.all([
+    ok(api.api.orgs.$get({ query: {} })),
+    user.role === 'admin' ? ok(api.api.users.$get({ query: { pageSize: '1' } })) : null,
+    canAudit ? ok(api.api['audit-events'].$get({ query: { pageSize: '6' } })) : null,
+  ]);
+  const count = (kinds: string[]) => orgs.items.filter((o) => kinds.includes(o.kind)).length;
+  return {
+    stats: {
+      villages: count(['village']),
+      communities: count(['community']),
+      grids: count(['grid']),
+      users: users?.total ?? null,
+      auditEvents: audit?.total ?? null,
+    },
+    recentEvents: audit?.items ?? [],
+  };
+};

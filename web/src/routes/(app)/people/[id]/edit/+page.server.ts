@@ -1,0 +1,46 @@
+import { error, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { ok, toApiError } from '$lib/api';
+import { serverApi } from '$lib/server/api';
+import { setFlash } from '$lib/server/flash';
+import { requireRole } from '$lib/server/guard';
+import { formFail } from '$lib/server/forms';
+import { idParam, personApiFail, readPersonForm } from '$lib/server/roster';
+import { ROSTER_EDITORS } from '$lib/roster';
+
+export const load: PageServerLoad = async (event) => {
+  requireRole(event.locals, ...ROSTER_EDITORS);
+  const id = idParam(event.params.id, '人员');
+  const api = serverApi(event).api;
+  const res = await api.people[':id'].$get({ param: { id }, query: {} });
+  if (res.status === 404) error(404, { message: '人员不存在' });
+  const [{ person }, { items }] = await Promise.all([ok(res), ok(api.orgs.$get({ query: {} }))]);
+  const values: Record<string, string> = {
+    orgUnitId: String(person.org_unit_id),
+    name: person.name,
+    gender: person.gender,
+    idNumber: person.id_number,
+    birthDate: person.birth_date,
+    ethnicity: person.ethnicity,
+    politicalStatus: person.political_status,
+    partyJoinDate: person.party_join_date ?? '',
+    educationFullTime: person.education_full_time ?? '',
+    educationHighest: person.education_highest,
+    phone: person.phone ?? '',
+    isVeteran: person.is_veteran ? 'on' : '',
+  };
+  return { person, values, orgs: items.filter((o) => o.kind !== 'grid') };
+};
+
+export const actions: Actions = {
+  default: async (event) => {
+    requireRole(event.locals, ...ROSTER_EDITORS);
+    const id = idParam(event.params.id, '人员');
+    const { values, errors, body } = readPersonForm(await event.request.formData());
+    if (!body) return formFail(400, 'person', { errors, values });
+    const res = await serverApi(event).api.people[':id'].$patch({ param: { id }, json: body });
+    if (!res.ok) return personApiFail(await toApiError(res), values);
+    setFlash(event, '已保存');
+    redirect(303, `/people/${id}`);
+  },
+};
