@@ -7,7 +7,7 @@
 //   4. peak RSS growth while the roster PDF endpoint streams ~10k rows    target < 150 MB
 // Exit status 0 even when a target is missed (the table says PASS/FAIL); non-zero when something crashes.
 //
-// Options: --engine pglite|postgresql   --villages N (default 50000)   --runs N (default 3)
+// Options: --engine pglite|postgresql   --villages N (default 50000)   --runs N (default 5; fewer when a figure's rounds pass its time budget)
 //          --import-rows N (default 3000)   --only report,import,pdf,memory
 import { fork } from 'node:child_process';
 import { sql } from 'kysely';
@@ -23,7 +23,7 @@ type Part = 'report' | 'import' | 'pdf' | 'memory';
 const PARTS: Part[] = ['report', 'import', 'pdf', 'memory'];
 
 function parseArgs(argv: string[]) {
-  const opts = { engines: null as ('pglite' | 'postgresql')[] | null, villages: 50_000, runs: 3, importRows: 3000, only: new Set<Part>(PARTS), child: false };
+  const opts = { engines: null as ('pglite' | 'postgresql')[] | null, villages: 50_000, runs: 5, importRows: 3000, only: new Set<Part>(PARTS), child: false };
   const args = argv.filter((a) => a !== '--');
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i]!.split('=', 2) as [string, string | undefined];

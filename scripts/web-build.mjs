@@ -1,7 +1,7 @@
 // Builds the web app (which bundles the API) when web/build is missing or older than any source it
 // is made from. Used by start.mjs and by the browser tests.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,8 +40,51 @@ export function buildReason() {
   return null;
 }
 
+// Two builds at once in one web/ (two test runs, a test run and `pnpm start`) trample each other's
+// .svelte-kit/output. A lock directory (mkdir is atomic) makes the second wait for the first.
+const LOCK = join(ROOT, 'web', '.build-lock');
+const LOCK_STALE_MS = 15 * 60_000;
+
+function lockIsStale() {
+  try {
+    if (Date.now() - statSync(LOCK).mtimeMs > LOCK_STALE_MS) return true;
+    const pid = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
+    if (!pid) return false;
+    process.kill(pid, 0); // throws when that process is gone
+    return false;
+  } catch (err) {
+    // ESRCH: the holder died without cleaning up. ENOENT: the pid file is not written yet.
+    return err.code === 'ESRCH';
+  }
+}
+
+async function withBuildLock(fn) {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      if (lockIsStale()) rmSync(LOCK, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
 /** Runs `pnpm --filter @qingfeng/web build` if needed. Resolves when web/build is current. */
 export async function ensureWebBuilt({ log = console.log, force = false } = {}) {
+  if (!force && !buildReason()) return false;
+  return withBuildLock(() => buildNow({ log, force }));
+}
+
+async function buildNow({ log, force }) {
+  // Another process may have built while we waited for the lock.
   const reason = force ? '要求重新构建' : buildReason();
   if (!reason) return false;
   if (!existsSync(join(ROOT, 'web', 'node_modules'))) {

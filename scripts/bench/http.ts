@@ -23,8 +23,7 @@ function request(app: App, method: string, path: string, cookie: string | null, 
 }
 
 /** Creates a user with `role` at `orgUnitId`, logs in through POST /api/auth/login and returns a client. */
-export async function loggedInClient(bench: BenchDb, db: Kysely<Database>, u: { username: string; role: Role; orgUnitId: number }): Promise<Client> {
-  const app = createApp({ db, engine: bench.engine });
+export async function loggedInClient(bench: BenchDb, db: Kysely<Database>, u: { username: string; role: Role; orgUnitId: number }, app: App = createApp({ db, engine: bench.engine })): Promise<Client> {
   await insertUser(db, {
     username: u.username,
     displayName: `基准测试（${u.username}）`,

@@ -35,11 +35,16 @@ export async function paired(opts: {
   const started = performance.now();
   for (let i = 0; i < opts.runs; i++) {
     if (i > 0 && opts.budgetMs !== undefined && performance.now() - started > opts.budgetMs) break;
-    // Alternate which goes first, so neither always runs right after the other's garbage.
+    // A full GC before each timed call, so that neither pays for the other's garbage; the order
+    // alternates, so neither always runs right after the other.
+    const measure = async (fn: (i: number) => Promise<unknown>) => {
+      collectGarbage();
+      return (await time(() => fn(i))).ms;
+    };
     const first = i % 2 === 0;
-    if (first) ours.push((await time(() => opts.ours(i))).ms);
-    base.push((await time(() => opts.baseline(i))).ms);
-    if (!first) ours.push((await time(() => opts.ours(i))).ms);
+    if (first) ours.push(await measure(opts.ours));
+    base.push(await measure(opts.baseline));
+    if (!first) ours.push(await measure(opts.ours));
   }
   return { oursMs: median(ours), baselineMs: median(base), ours, base };
 }

@@ -3,11 +3,11 @@
 // own builder (compileCommitteeStructureQuery), executed on the same connection, rows fetched.
 import type { Kysely } from 'kysely';
 import type { Database } from '@qingfeng/db';
-import { compileCommitteeStructureQuery, getCommitteeStructure } from '../../api/src/modules/reports/queries.ts';
+import { compileCommitteeStructureQuery } from '../../api/src/modules/reports/queries.ts';
 import type { CommitteeStructureReport } from '../../api/src/modules/reports/rules.ts';
 import type { Dataset } from './dataset.ts';
 import { expectOk, type Client } from './http.ts';
-import { fmtMs, fmtRatio, paired, time, type Figure } from './measure.ts';
+import { fmtMs, fmtRatio, paired, type Figure } from './measure.ts';
 
 export interface ReportBench {
   figure: Figure;
@@ -37,12 +37,6 @@ export async function benchReport(db: Kysely<Database>, client: Client, data: Da
   const r = await paired({ warmup: 0, runs, ours, baseline: raw, budgetMs: 180_000 });
   const ratio = r.oursMs / r.baselineMs;
 
-  // Where the endpoint's extra time goes (information): the same report without HTTP/JSON.
-  const shaped: number[] = [];
-  for (let i = 0; i < Math.min(2, r.ours.length); i++) shaped.push((await time(() => getCommitteeStructure(db, { scopePath: data.rootPath, orgId: data.rootId, asOf: data.asOf }))).ms);
-  shaped.sort((a, b) => a - b);
-  const shapedMs = shaped[Math.floor(shaped.length / 2)]!;
-
   return {
     figure: {
       name: `1. committee-structure report (${data.villages.toLocaleString('en')} villages)`,
@@ -53,15 +47,6 @@ export async function benchReport(db: Kysely<Database>, client: Client, data: Da
       target: { direction: 'max', limit: 1.3, text: '≤ 1.30×' },
       note: `${rows.toLocaleString('en')} rows → ${(bytes / 1048576).toFixed(1)} MB JSON; runs ours [${r.ours.map(fmtMs).join(', ')}] raw [${r.base.map(fmtMs).join(', ')}]`,
     },
-    info: [
-      {
-        name: '   getCommitteeStructure() without HTTP',
-        ours: fmtMs(shapedMs),
-        baseline: `${fmtMs(r.baselineMs)} raw SQL`,
-        value: shapedMs / r.baselineMs,
-        valueText: fmtRatio(shapedMs / r.baselineMs),
-        target: null,
-      },
-    ],
+    info: [],
   };
 }

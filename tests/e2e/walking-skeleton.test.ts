@@ -33,11 +33,24 @@ describe.skipIf(!chromiumPath)('walking skeleton in the browser (issue 2)', () =
     await p.getByText(text).first().waitFor();
   }
 
-  async function login(p: Page, username: string, password: string) {
+  /** Signs in; resolves once the login page is left, or with the page's error message. */
+  async function login(p: Page, username: string, password: string): Promise<string | null> {
     await p.goto(`${server.url}/login`);
     await p.locator('#username').fill(username);
     await p.locator('#password').fill(password);
     await p.getByRole('button', { name: '登录' }).click();
+    const message = p.locator('form [role="alert"], .field-error').first();
+    const left = p.waitForURL((u) => u.pathname !== '/login').then(() => null);
+    const refused = message.waitFor().then(() => message.innerText());
+    try {
+      return await Promise.race([left, refused]);
+    } catch (err) {
+      await shot(p, `zz-login-stuck-${username}`);
+      throw new Error(`login as ${username} neither left /login nor showed an error (url ${p.url()}).\nServer output:\n${server.output().slice(-3000)}`, { cause: err });
+    } finally {
+      left.catch(() => {});
+      refused.catch(() => {});
+    }
   }
 
   it('sends a visitor to the login page and refuses a wrong password with a Chinese message', async () => {
@@ -163,7 +176,7 @@ describe.skipIf(!chromiumPath)('walking skeleton in the browser (issue 2)', () =
     const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const p = await ctx.newPage();
     try {
-      await login(p, 'dongfeng_sj', secretaryPassword);
+      expect(await login(p, 'dongfeng_sj', secretaryPassword), `login with initial password ${JSON.stringify(secretaryPassword)}`).toBeNull();
       await p.getByRole('heading', { name: '请修改初始密码' }).waitFor();
       expect(new URL(p.url()).pathname).toBe('/change-password');
       // Every other page sends the user back here until the password is changed.
@@ -202,7 +215,7 @@ describe.skipIf(!chromiumPath)('walking skeleton in the browser (issue 2)', () =
   });
 
   it('verifies the audit chain and filters the audit log', async () => {
-    await login(page, 'admin', ADMIN_NEW_PASSWORD);
+    expect(await login(page, 'admin', ADMIN_NEW_PASSWORD)).toBeNull();
     await page.getByRole('heading', { name: '首页' }).waitFor();
     await page.goto(`${server.url}/audit`);
     await page.getByRole('button', { name: '校验审计链' }).click();
@@ -248,14 +261,57 @@ describe.skipIf(!chromiumPath)('walking skeleton in the browser (issue 2)', () =
     const ctx = await browser.newContext({ locale: 'zh-CN' });
     try {
       const p = await ctx.newPage();
-      await login(p, 'dongfeng_sj', resetPassword);
-      await p.getByText('账号已停用，请联系系统管理员').waitFor();
+      expect(await login(p, 'dongfeng_sj', resetPassword)).toBe('账号已停用，请联系系统管理员');
     } finally {
       await ctx.close();
     }
 
     await page.getByRole('button', { name: '启用账号' }).click();
     await page.getByText('已启用该账号').waitFor();
+  });
+
+  it('changes a security setting, refusing an out-of-range value next to its field', async () => {
+    await page.goto(`${server.url}/settings`);
+    await page.locator('[id="password.minLength"]').fill('7');
+    await page.getByRole('button', { name: '保存设置' }).click();
+    await page.locator('[id="password.minLength-error"]').getByText('不能小于 8').waitFor();
+    await shot(page, '20-settings-error');
+    await page.locator('[id="password.minLength"]').fill('10');
+    await page.locator('[id="session.inactivityMinutes"]').fill('90');
+    await submitAndWait(page, '保存设置', '已保存 1 项设置');
+    expect(await page.locator('[id="session.inactivityMinutes"]').inputValue()).toBe('90');
+  });
+
+  it('lays the lists out for a phone', async () => {
+    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      const p = await ctx.newPage();
+      expect(await login(p, 'admin', ADMIN_NEW_PASSWORD)).toBeNull();
+      await p.getByRole('heading', { name: '首页' }).waitFor();
+      for (const [path, name] of [['/users', '21-users-phone'], ['/audit', '22-audit-phone'], ['/orgs?org=1', '23-orgs-phone'], ['/account', '24-account-phone']] as const) {
+        await p.goto(`${server.url}${path}`);
+        await shot(p, name);
+        // Nothing may stick out sideways: the page must not scroll horizontally.
+        const wide = await p.evaluate(() => {
+          const limit = document.documentElement.clientWidth;
+          const culprits = [...document.querySelectorAll('body *')]
+            .filter((el) => el.getBoundingClientRect().right > limit + 1 && !el.closest('.overflow-x-auto'))
+            .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 3).join('.')}`);
+          return { overflow: document.documentElement.scrollWidth - limit, culprits: culprits.slice(0, 5) };
+        });
+        expect(wide, path).toEqual({ overflow: 0, culprits: [] });
+      }
+      // /account is open on the phone: revoke the desktop session from here.
+      const other = p.locator('li', { hasNotText: '当前会话' }).filter({ has: p.getByRole('button', { name: /^注销会话/ }) });
+      expect(await other.count()).toBe(1);
+      await other.getByRole('button').click();
+      await p.getByText('已注销该会话').waitFor();
+      await page.goto(`${server.url}/account`);
+      expect(new URL(page.url()).pathname).toBe('/login');
+      expect(await login(page, 'admin', ADMIN_NEW_PASSWORD)).toBeNull();
+    } finally {
+      await ctx.close();
+    }
   });
 
   it('shows empty states and refuses pages outside the role', async () => {

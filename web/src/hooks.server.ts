@@ -1,6 +1,6 @@
 import { error, redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
-import { getApp } from '$lib/server/app';
+import { getApp, remoteApiUrl } from '$lib/server/app';
 import { serverApi, SESSION_COOKIE } from '$lib/server/api';
 import { csrfProblem } from '$lib/server/origin';
 
@@ -8,9 +8,10 @@ import { csrfProblem } from '$lib/server/origin';
 const PUBLIC_PATHS = new Set(['/login']);
 const PASSWORD_CHANGE_PATH = '/change-password';
 
-// Open the database at start-up (migrations, first admin) rather than on the first request.
+// Open the database at start-up (migrations, first admin) rather than on the first request —
+// unless the pages talk to a separately running API (QINGFENG_API_URL).
 export const init: ServerInit = async () => {
-  if (!building) await getApp();
+  if (!building && !remoteApiUrl()) await getApp();
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

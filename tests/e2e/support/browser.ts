@@ -5,10 +5,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
+/** CHROMIUM_PATH when set (and only it), otherwise the usual Debian/Ubuntu paths. */
 export function findChromium(): string | null {
-  for (const path of CANDIDATES) if (path && existsSync(path)) return path;
+  const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : CANDIDATES;
+  for (const path of candidates) if (existsSync(path)) return path;
   return null;
 }
 
@@ -17,7 +19,7 @@ export const requireBrowser = process.env.QINGFENG_E2E === '1' || process.env.QI
 
 if (!chromiumPath) {
   const message =
-    '[browser tests] No Chromium found (looked at CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/chromium-browser, /usr/bin/google-chrome). ' +
+    `[browser tests] No Chromium found (looked at ${process.env.CHROMIUM_PATH ?? CANDIDATES.join(', ')}). ` +
     'Install it with `apt-get install -y chromium fonts-wqy-microhei` or set CHROMIUM_PATH.';
   if (requireBrowser) throw new Error(`${message} The browser tests are required here (QINGFENG_E2E=1), so this is a failure.`);
   console.warn(`\n${message}\nThe browser tests are SKIPPED.\n`);

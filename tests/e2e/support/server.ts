@@ -49,11 +49,13 @@ export async function startServer(options: { adminPassword?: string; env?: Recor
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'qingfeng-e2e-'));
   const adminPassword = options.adminPassword ?? 'Qf-Start#2026x';
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', QINGFENG_DATA_DIR: dataDir, QINGFENG_ADMIN_PASSWORD: adminPassword, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', QINGFENG_DATA_DIR: dataDir, QINGFENG_ADMIN_PASSWORD: adminPassword };
   // Always the embedded database: a browser test must never touch a configured PostgreSQL.
   delete env.DATABASE_URL;
   delete env.ORIGIN;
   delete env.QINGFENG_DEMO;
+  // What the test itself asks for (e.g. QINGFENG_DEMO=1 for the demo subdistrict) comes last.
+  Object.assign(env, options.env);
   let log = '';
   const child = spawn(process.execPath, [WEB_BUILD], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (log = (log + d).slice(-50_000)));

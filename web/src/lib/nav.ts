@@ -38,6 +38,7 @@ export const NAV: NavSection[] = [
       { href: '/orgs', label: '组织架构', roles: ALL, hint: '街道、村（社区）、网格的树形结构' },
       { href: '/users', label: '用户管理', roles: ['admin'], hint: '账号、角色、所属组织、重置密码' },
       { href: '/audit', label: '审计日志', roles: ['admin', 'auditor'], hint: '全部操作记录与审计链校验' },
+      { href: '/settings', label: '系统设置', roles: ['admin'], hint: '会话时长、密码规则、登录锁定' },
       { href: '/account', label: '我的账号', roles: ALL, hint: '修改密码、查看与注销登录会话' },
     ],
   },

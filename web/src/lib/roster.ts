@@ -72,3 +72,26 @@ export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * so that a renamed route or query parameter fails type checking: `apiLinks.api.x.$path({...})`.
  */
 export const apiLinks = hc<AppType>('http://qingfeng.invalid');
+
+/**
+ * Org units in tree order: each unit followed by its subtree, siblings by their sort order, then id.
+ * (Sorting by the materialised path would put /1/10/ before /1/2/.)
+ */
+export function inTreeOrder<T extends { id: number; parent_id: number | null; sort_order: number }>(orgs: readonly T[]): T[] {
+  const ids = new Set(orgs.map((o) => o.id));
+  const children = new Map<number | null, T[]>();
+  for (const o of orgs) {
+    const parent = o.parent_id !== null && ids.has(o.parent_id) ? o.parent_id : null;
+    children.set(parent, [...(children.get(parent) ?? []), o]);
+  }
+  for (const list of children.values()) list.sort((a, b) => a.sort_order - b.sort_order || a.id - b.id);
+  const out: T[] = [];
+  const walk = (parent: number | null) => {
+    for (const o of children.get(parent) ?? []) {
+      out.push(o);
+      walk(o.id);
+    }
+  };
+  walk(null);
+  return out;
+}

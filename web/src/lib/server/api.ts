@@ -21,6 +21,8 @@ export async function forwardToApi(event: Pick<RequestEvent, 'getClientAddress' 
     headers.delete('host');
     if (clientIp) headers.set('x-forwarded-for', clientIp);
     headers.set('x-forwarded-proto', isSecure(event) ? 'https' : 'http');
+    // The API's CSRF check compares the browser's Origin with this host, not its own.
+    headers.set('x-forwarded-host', event.url.host);
     const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, redirect: 'manual' };
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       init.body = request.body;

@@ -1,6 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { ok } from '$lib/api';
 import { serverApi } from '$lib/server/api';
+import { inTreeOrder } from '$lib/roster';
 
 const PAGE_SIZE = 20;
 
@@ -14,5 +15,5 @@ export const load: PageServerLoad = async (event) => {
     ok(api.people.$get({ query: { ...(search ? { search } : {}), ...(orgId ? { orgId } : {}), page: String(page), pageSize: String(PAGE_SIZE) } })),
     ok(api.orgs.$get({ query: {} })),
   ]);
-  return { ...result, search, orgId, orgs: orgs.items.filter((o) => o.kind !== 'grid') };
+  return { ...result, search, orgId, orgs: inTreeOrder(orgs.items.filter((o) => o.kind !== 'grid')) };
 };

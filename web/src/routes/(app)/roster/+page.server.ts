@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { ok } from '$lib/api';
 import { serverApi } from '$lib/server/api';
-import { todayInChina } from '$lib/roster';
+import { inTreeOrder, todayInChina } from '$lib/roster';
 
 export const load: PageServerLoad = async (event) => {
   const user = event.locals.user!;
@@ -22,5 +22,5 @@ export const load: PageServerLoad = async (event) => {
     dualRole: (v.current?.dualRoleVillages ?? 0) > 0,
   }));
   const totals = { withTerm: report.villages.current, members: report.current.members, dualRole: report.current.dualRoleVillages };
-  return { orgs, summary, totals, today };
+  return { orgs: inTreeOrder(orgs), summary, totals, today };
 };

@@ -6,13 +6,13 @@ import { setFlash } from '$lib/server/flash';
 import { requireRole } from '$lib/server/guard';
 import { formFail } from '$lib/server/forms';
 import { personApiFail, readPersonForm } from '$lib/server/roster';
-import { ROSTER_EDITORS } from '$lib/roster';
+import { inTreeOrder, ROSTER_EDITORS } from '$lib/roster';
 
 export const load: PageServerLoad = async (event) => {
   requireRole(event.locals, ...ROSTER_EDITORS);
   const { items } = await ok(serverApi(event).api.orgs.$get({ query: {} }));
   const org = event.url.searchParams.get('org') ?? '';
-  return { orgs: items.filter((o) => o.kind !== 'grid'), orgUnitId: /^\d+$/.test(org) ? org : '' };
+  return { orgs: inTreeOrder(items.filter((o) => o.kind !== 'grid')), orgUnitId: /^\d+$/.test(org) ? org : '' };
 };
 
 export const actions: Actions = {

@@ -3,7 +3,7 @@ import { FIGURE_KEYS, FIGURE_LABELS } from '@qingfeng/api/rules/reports';
 import type { PageServerLoad } from './$types';
 import { ok } from '$lib/api';
 import { serverApi } from '$lib/server/api';
-import { ISO_DATE } from '$lib/roster';
+import { inTreeOrder, ISO_DATE } from '$lib/roster';
 
 export const load: PageServerLoad = async (event) => {
   const sp = event.url.searchParams;
@@ -22,7 +22,7 @@ export const load: PageServerLoad = async (event) => {
     org,
     asOf,
     // Units a report can be about: anything but grids.
-    orgs: orgs.items.filter((o) => o.kind !== 'grid'),
+    orgs: inTreeOrder(orgs.items.filter((o) => o.kind !== 'grid')),
     figures: FIGURE_KEYS.map((key) => ({ key, ...FIGURE_LABELS[key] })),
   };
 };

@@ -6,7 +6,7 @@ import { serverApi } from '$lib/server/api';
 import { setFlash } from '$lib/server/flash';
 import { formFail } from '$lib/server/forms';
 import { apiFieldErrors, idParam } from '$lib/server/roster';
-import { ISO_DATE } from '$lib/roster';
+import { inTreeOrder, ISO_DATE } from '$lib/roster';
 
 export const load: PageServerLoad = async (event) => {
   const id = idParam(event.params.orgId, '村（社区）');
@@ -27,7 +27,7 @@ export const load: PageServerLoad = async (event) => {
     : await ok(api.orgs[':id'].roster.$get({ param: { id }, query }));
 
   // The tree beside the roster (a secretary's scope is this one village: no tree).
-  const orgs = event.locals.user!.role === 'secretary' ? [] : (await ok(api.orgs.$get({ query: {} }))).items;
+  const orgs = event.locals.user!.role === 'secretary' ? [] : inTreeOrder((await ok(api.orgs.$get({ query: {} }))).items);
   return { org, terms, next, roster, chosenTermId: termId ?? null, requestedAsOf: asOf ?? null, orgs };
 };
 

@@ -33,12 +33,15 @@ export const actions: Actions = {
     if (!(ROLES as readonly string[]).includes(values.role)) errors.role = '请选择角色';
     if (!orgUnitId) errors.orgUnitId = '请选择所属组织';
     if (Object.keys(errors).length || !orgUnitId) return formFail(400, 'update', { errors, values });
-    const res = await serverApi(event).api.users[':id'].$patch({
+    const api = serverApi(event).api;
+    const { user: before } = await ok(api.users[':id'].$get({ param: { id } }));
+    const res = await api.users[':id'].$patch({
       param: { id },
       json: { displayName: values.displayName, role: values.role as Role, orgUnitId },
     });
     if (!res.ok) return apiFail('update', await toApiError(res), values, { role_org_mismatch: 'orgUnitId', self_demote: 'role' });
-    setFlash(event, '已保存。角色或所属组织有变化时，该用户须重新登录。');
+    const relogin = before.role !== values.role || before.org_unit_id !== orgUnitId;
+    setFlash(event, relogin ? '已保存。角色或所属组织已变更，该用户须重新登录。' : '已保存');
     redirect(303, `/users/${id}`);
   },
   disable: async (event) => {

@@ -6,7 +6,7 @@ import { setFlash } from '$lib/server/flash';
 import { requireRole } from '$lib/server/guard';
 import { formFail } from '$lib/server/forms';
 import { idParam, personApiFail, readPersonForm } from '$lib/server/roster';
-import { ROSTER_EDITORS } from '$lib/roster';
+import { inTreeOrder, ROSTER_EDITORS } from '$lib/roster';
 
 export const load: PageServerLoad = async (event) => {
   requireRole(event.locals, ...ROSTER_EDITORS);
@@ -29,7 +29,7 @@ export const load: PageServerLoad = async (event) => {
     phone: person.phone ?? '',
     isVeteran: person.is_veteran ? 'on' : '',
   };
-  return { person, values, orgs: items.filter((o) => o.kind !== 'grid') };
+  return { person, values, orgs: inTreeOrder(items.filter((o) => o.kind !== 'grid')) };
 };
 
 export const actions: Actions = {

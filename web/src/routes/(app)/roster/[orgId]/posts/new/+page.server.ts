@@ -8,7 +8,7 @@ import { setFlash } from '$lib/server/flash';
 import { requireRole } from '$lib/server/guard';
 import { formFail } from '$lib/server/forms';
 import { apiFieldErrors, idParam, PERSON_FIELD_CODES, readPersonForm } from '$lib/server/roster';
-import { ISO_DATE, ROSTER_EDITORS, positionLabel, termName, COMMITTEE_LABELS } from '$lib/roster';
+import { inTreeOrder, ISO_DATE, ROSTER_EDITORS, positionLabel, termName, COMMITTEE_LABELS } from '$lib/roster';
 
 const PAGE_SIZE = 20;
 
@@ -26,7 +26,7 @@ export const load: PageServerLoad = async (event) => {
   // Without a search: the people of this village; with one: anyone in scope.
   const [people, orgs, preselected] = await Promise.all([
     ok(api.people.$get({ query: search ? { search, pageSize: String(PAGE_SIZE) } : { orgId: id, pageSize: String(PAGE_SIZE) } })),
-    ok(api.orgs.$get({ query: {} })).then((r) => r.items.filter((o) => o.kind !== 'grid')),
+    ok(api.orgs.$get({ query: {} })).then((r) => inTreeOrder(r.items.filter((o) => o.kind !== 'grid'))),
     /^\d+$/.test(sp.get('person') ?? '') ? api.people[':id'].$get({ param: { id: sp.get('person')! }, query: {} }).then((r) => (r.ok ? r.json() : null)) : null,
   ]);
   const chosenTerm = terms.find((t) => String(t.id) === sp.get('term')) ?? terms.find((t) => t.end_date === null) ?? terms[0] ?? null;
