@@ -1,7 +1,7 @@
 // Builds the web app (which bundles the API) when web/build is missing or older than any source it
 // is made from. Used by start.mjs and by the browser tests.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -81,6 +81,20 @@ async function withBuildLock(fn) {
 export async function ensureWebBuilt({ log = console.log, force = false } = {}) {
   if (!force && !buildReason()) return false;
   return withBuildLock(() => buildNow({ log, force }));
+}
+
+/**
+ * Builds if needed and copies web/build to a fresh directory inside web/ (so that the copy still
+ * resolves web/node_modules), for a server that must not be disturbed by a rebuild while it runs
+ * (tests). Returns the copy's path; delete it when done.
+ */
+export async function snapshotWebBuild({ log = console.log } = {}) {
+  return withBuildLock(async () => {
+    await buildNow({ log, force: false });
+    const dir = mkdtempSync(join(ROOT, 'web', '.test-build-'));
+    cpSync(WEB_BUILD, dir, { recursive: true });
+    return dir;
+  });
 }
 
 async function buildNow({ log, force }) {

@@ -70,6 +70,28 @@ describe.skipIf(!chromiumPath)('walking skeleton in the browser (issue 2)', () =
     await shot(page, '02-login-errors');
   });
 
+  it('keeps what was typed before the page script loaded', async () => {
+    const ctx = await browser.newContext({ locale: 'zh-CN' });
+    try {
+      const p = await ctx.newPage();
+      // Hold the app's scripts back so that typing happens on the server-rendered page.
+      let release = () => {};
+      const gate = new Promise<void>((r) => (release = r));
+      await p.route('**/_app/immutable/**', async (route) => {
+        await gate;
+        await route.continue();
+      });
+      await p.goto(`${server.url}/login`, { waitUntil: 'commit' });
+      await p.locator('#username').fill('someone');
+      release();
+      await p.waitForLoadState('networkidle');
+      await p.waitForTimeout(300);
+      expect(await p.locator('#username').inputValue()).toBe('someone');
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('lets the admin sign in with the keyboard alone', async () => {
     await page.goto(`${server.url}/login`);
     await page.locator('#username').focus();

@@ -205,6 +205,9 @@ export class PdfBuilder {
    */
   waitForDemand: (() => Promise<void>) | null = null;
 
+  /** Table rows drawn since the last breathe(), across all tables of the document. */
+  rowsSinceBreath = 0;
+
   /** Lets other requests run, and waits while the consumer is still busy with what it has. */
   async breathe(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));

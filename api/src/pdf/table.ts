@@ -188,7 +188,11 @@ export async function drawTable<R>(pdf: PdfBuilder, columns: TableColumn<R>[], r
     lines.flush();
     doc.y = y + height;
     if (r < rows.length - 1) rowRules.push(doc.y);
-    if ((r + 1) % YIELD_EVERY === 0) await pdf.breathe();
+    // Counted per document, not per table: a roster of many villages draws many short tables.
+    if (++pdf.rowsSinceBreath >= YIELD_EVERY) {
+      pdf.rowsSinceBreath = 0;
+      await pdf.breathe();
+    }
   }
 
   for (const total of options.totalRows ?? []) {

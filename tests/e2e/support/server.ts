@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureWebBuilt, ROOT, WEB_BUILD } from '../../../scripts/web-build.mjs';
+import { ROOT, snapshotWebBuild } from '../../../scripts/web-build.mjs';
 
 export interface RunningServer {
   url: string;
@@ -45,7 +45,8 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 }
 
 export async function startServer(options: { adminPassword?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
-  await ensureWebBuilt({ log: (line: string) => console.log(line) });
+  // A private copy of the build: a rebuild in web/ while the tests run cannot pull files from under it.
+  const buildDir: string = await snapshotWebBuild({ log: (line: string) => console.log(line) });
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'qingfeng-e2e-'));
   const adminPassword = options.adminPassword ?? 'Qf-Start#2026x';
@@ -57,7 +58,7 @@ export async function startServer(options: { adminPassword?: string; env?: Recor
   // What the test itself asks for (e.g. QINGFENG_DEMO=1 for the demo subdistrict) comes last.
   Object.assign(env, options.env);
   let log = '';
-  const child = spawn(process.execPath, [WEB_BUILD], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [buildDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (log = (log + d).slice(-50_000)));
   child.stderr!.on('data', (d) => (log = (log + d).slice(-50_000)));
   const url = `http://127.0.0.1:${port}`;
@@ -67,6 +68,7 @@ export async function startServer(options: { adminPassword?: string; env?: Recor
   } catch (err) {
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(buildDir, { recursive: true, force: true });
     throw err;
   }
   return {
@@ -83,6 +85,7 @@ export async function startServer(options: { adminPassword?: string; env?: Recor
         clearTimeout(timer);
       }
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(buildDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,6 @@
 // Navigation by role (domain.md §10). A page's entry lists exactly the roles that may use it; the
-// page's server load checks the same list with `requireRole`, and the API checks again.
+// app layout (`(app)/+layout.server.ts`) answers 403 outside it, pages may narrow it further with
+// `requireRole` (e.g. for editing), and the API checks again.
 import type { Role } from '@qingfeng/db/schema';
 
 export interface NavItem {

@@ -4,10 +4,13 @@ import { childPath } from './rules.ts';
 
 const orgColumns = ['id', 'parent_id', 'kind', 'name', 'path', 'sort_order', 'active'] as const;
 
+/** Tree order: parents before children, siblings by id numerically ('/1/2/' before '/1/10/', unlike text order). */
+export const treeOrder = sql<number[]>`string_to_array(btrim(path, '/'), '/')::int[]`;
+
 export async function listOrgsInScope(db: Kysely<Database>, scopePath: string, options: { includeInactive?: boolean } = {}) {
   let q = db.selectFrom('org_unit').select(orgColumns).where('path', 'like', `${scopePath}%`);
   if (!options.includeInactive) q = q.where('active', '=', true);
-  return q.orderBy('path').execute();
+  return q.orderBy(treeOrder).execute();
 }
 
 /** One org unit, only if it lies in the scope (otherwise undefined, which routes turn into 404). */

@@ -6,6 +6,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Committee, Database, EducationLevel, Gender, OrgKind, PoliticalStatus, Position, PostHow, Role } from '@qingfeng/db';
 import { maskIdNumber } from './identity.ts';
+import { treeOrder } from '../orgs/queries.ts';
 import { seesFullIdNumbers, type PostSpan, type TermSpan } from './rules.ts';
 import type { RosterTotals, VillageCounts } from './excel.ts';
 
@@ -572,7 +573,7 @@ export async function villagesUnder(db: Kysely<Database>, scope: RosterScope, or
     .where('path', 'like', like(orgPath))
     .where('path', 'like', like(scope.path))
     .where('kind', 'in', ['village', 'community'])
-    .orderBy('path')
+    .orderBy(treeOrder)
     .execute();
 }
 
