@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `pnpm test`: every suite, one at a time (the machines have two cores), the way CI runs them.
-//   1. typecheck db, api, scripts, tests (tsc)
+//   1. typecheck db, api, scripts, tests (tsc) and web (svelte-check)
 //   2. db and api on PGlite
 //   3. db and api again on PostgreSQL when TEST_DATABASE_URL is set (scratch databases are made from it)
 //   4. web unit tests, if web has any
@@ -114,7 +114,13 @@ async function typecheck(pkg) {
   const dir = join(root, pkg);
   const tsc = [join(dir, 'node_modules/typescript/bin/tsc'), join(root, 'node_modules/typescript/bin/tsc')].find(existsSync);
   console.log(`\n━━━ typecheck ${pkg} ━━━`);
-  const code = tsc ? await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir, env: suiteEnv({}) }) : 127;
+  // web's check is svelte-check (its own `typecheck` script), the others plain tsc.
+  const code =
+    pkg === 'web'
+      ? await run('pnpm', ['run', 'typecheck'], { cwd: dir, env: suiteEnv({}) })
+      : tsc
+        ? await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir, env: suiteEnv({}) })
+        : 127;
   const ok = code === 0;
   if (ok) console.log(`typecheck ${pkg}: no errors`);
   return { name: `typecheck ${pkg}`, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, seconds: (Date.now() - started) / 1000 };
@@ -159,7 +165,7 @@ async function browserSuite() {
 const results = [];
 const started = Date.now();
 try {
-  for (const pkg of ['db', 'api', 'scripts', 'tests']) if (existsSync(join(root, pkg, 'tsconfig.json'))) results.push(await typecheck(pkg));
+  for (const pkg of ['db', 'api', 'scripts', 'tests', 'web']) if (existsSync(join(root, pkg, 'tsconfig.json'))) results.push(await typecheck(pkg));
 
   // PGlite: TEST_DATABASE_URL removed so the suites use the embedded engine.
   results.push(await vitestSuite('db (pglite)', join(root, 'db'), { TEST_DATABASE_URL: undefined }));

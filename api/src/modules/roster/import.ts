@@ -143,9 +143,10 @@ export async function fetchImportData(db: Kysely<Database>, scope: RosterScope, 
     const r = await sql<ExistingPerson>`
       SELECT pe.id, pe.org_unit_id, pe.name, pe.gender, pe.id_number, pe.birth_date, pe.ethnicity, pe.political_status,
              pe.party_join_date, pe.education_full_time, pe.education_highest, pe.phone, pe.is_veteran,
-             (o.path LIKE ${like(scope.path)} OR EXISTS (
+             -- CASE fixes the order: the post look-up runs only for people registered outside the scope.
+             (CASE WHEN o.path LIKE ${like(scope.path)} THEN true ELSE EXISTS (
                SELECT 1 FROM post vp JOIN org_unit vo ON vo.id = vp.org_unit_id
-               WHERE vp.person_id = pe.id AND vo.path LIKE ${like(scope.path)})) AS in_scope
+               WHERE vp.person_id = pe.id AND vo.path LIKE ${like(scope.path)}) END) AS in_scope
       FROM person pe JOIN org_unit o ON o.id = pe.org_unit_id
       WHERE pe.id_number = ANY(${chunk}::text[])`.execute(db);
     people.push(...r.rows);

@@ -62,8 +62,9 @@ export async function findOrgInScope(db: Kysely<Database>, scope: RosterScope, i
  * from unrelated inserts (people, users) unblocked.
  */
 export async function lockOrgs(trx: Kysely<Database>, orgIds: readonly number[]): Promise<void> {
-  for (const chunk of chunks([...new Set(orgIds)].sort((a, b) => a - b), 1000)) {
-    await sql`SELECT id FROM org_unit WHERE id IN (${sql.join(chunk)}) ORDER BY id FOR NO KEY UPDATE`.execute(trx);
+  // One array parameter per statement (not one per id): chunking only bounds the statement's size.
+  for (const chunk of chunks([...new Set(orgIds)].sort((a, b) => a - b), 10_000)) {
+    await sql`SELECT id FROM org_unit WHERE id = ANY(${chunk}::int[]) ORDER BY id FOR NO KEY UPDATE`.execute(trx);
   }
 }
 

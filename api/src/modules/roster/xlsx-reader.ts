@@ -75,14 +75,16 @@ function itemText(xml: string): string {
 
 /** An attribute's value from a tag's attribute text (which starts with whitespace after the tag name). */
 function attr(attrs: string, name: string): string | undefined {
-  let i = -1;
-  for (const sep of [' ', '\n', '\t', '\r']) {
-    i = attrs.indexOf(`${sep}${name}="`);
-    if (i >= 0) break;
+  // One scan for `name="`, accepting a hit only after whitespace (so `t` does not match `r:t`).
+  const needle = `${name}="`;
+  for (let i = attrs.indexOf(needle); i >= 0; i = attrs.indexOf(needle, i + 1)) {
+    const before = attrs.charCodeAt(i - 1);
+    if (before === 32 || before === 10 || before === 9 || before === 13) {
+      const start = i + needle.length;
+      return attrs.slice(start, attrs.indexOf('"', start));
+    }
   }
-  if (i < 0) return undefined;
-  const start = i + name.length + 3;
-  return attrs.slice(start, attrs.indexOf('"', start));
+  return undefined;
 }
 
 /** The next `<name` tag (followed by a space, '>' or '/') at or after `from`, before `to`; -1 when none. */
