@@ -14,7 +14,7 @@
 //   term, ending that term's open posts — the same rule as POST /api/terms);
 // - posts by person + term + committee + position + start date.
 import { sql, type Kysely } from 'kysely';
-import type { Committee, Database, EducationLevel, Gender, PoliticalStatus, Position, PostHow } from '@qingfeng/db';
+import type { Committee, Database, EducationLevel, Gender, PoliticalStatus, Position, Post, PostHow, Term } from '@qingfeng/db';
 import { eligibilityProblems } from './eligibility.ts';
 import { HEADER, type ImportColumnKey, type ImportProblem, type ImportRow, type ParsedSheet } from './excel.ts';
 import { chunks, lockOrgs, type PersonValues, type RosterScope } from './queries.ts';
@@ -83,28 +83,8 @@ export interface ExistingPerson extends PersonValues {
   id: number;
   in_scope: boolean;
 }
-export interface ExistingTerm {
-  id: number;
-  org_unit_id: number;
-  ordinal: number;
-  election_date: string;
-  start_date: string;
-  end_date: string | null;
-}
-export interface ExistingPost {
-  id: number;
-  person_id: number;
-  id_number: string;
-  person_name: string;
-  org_unit_id: number;
-  term_id: number;
-  committee: Committee;
-  position: Position;
-  start_date: string;
-  end_date: string | null;
-  end_reason: string | null;
-  how: PostHow;
-}
+export type ExistingTerm = Omit<Term, 'created_at'>;
+export type ExistingPost = Omit<Post, 'created_at'> & { id_number: string; person_name: string };
 export interface ImportData {
   villages: ExistingVillage[];
   people: ExistingPerson[];

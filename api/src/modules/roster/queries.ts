@@ -4,7 +4,7 @@
 // in full. Masking happens here, so no route (nor the PDF and report modules that call these
 // functions) ever holds a full ID number for a role that must not see one.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Committee, Database, EducationLevel, Gender, OrgKind, PoliticalStatus, Position, PostHow, Role } from '@qingfeng/db';
+import type { Committee, Database, EducationLevel, Gender, OrgKind, Person, PoliticalStatus, Position, Post, PostHow, Role } from '@qingfeng/db';
 import { maskIdNumber } from './identity.ts';
 import { treeOrder } from '../orgs/queries.ts';
 import { seesFullIdNumbers, type PostSpan, type TermSpan } from './rules.ts';
@@ -70,25 +70,8 @@ export async function lockOrgs(trx: Kysely<Database>, orgIds: readonly number[])
 
 // ---- people ----
 
-export interface PersonRow {
-  id: number;
-  org_unit_id: number;
-  org_name: string;
-  name: string;
-  gender: Gender;
-  /** Full or masked (3703**********123X) according to the viewer. */
-  id_number: string;
-  birth_date: string;
-  ethnicity: string;
-  political_status: PoliticalStatus;
-  party_join_date: string | null;
-  education_full_time: EducationLevel | null;
-  education_highest: EducationLevel;
-  phone: string | null;
-  is_veteran: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
+/** A person as listed: the table's columns (ID number full or masked by viewer) and the org's name. */
+export type PersonRow = Omit<Person, 'under_investigation'> & { org_name: string };
 
 const personColumns = [
   'pe.id',
@@ -197,20 +180,22 @@ export async function findPersonByIdNumber(db: Kysely<Database>, idNumber: strin
   return q.executeTakeFirst();
 }
 
-export interface PersonValues {
-  org_unit_id: number;
-  name: string;
-  gender: Gender;
-  id_number: string;
-  birth_date: string;
-  ethnicity: string;
-  political_status: PoliticalStatus;
-  party_join_date: string | null;
-  education_full_time: EducationLevel | null;
-  education_highest: EducationLevel;
-  phone: string | null;
-  is_veteran: boolean;
-}
+/** The writable facts of a person (what forms and the import set). */
+export type PersonValues = Pick<
+  Person,
+  | 'org_unit_id'
+  | 'name'
+  | 'gender'
+  | 'id_number'
+  | 'birth_date'
+  | 'ethnicity'
+  | 'political_status'
+  | 'party_join_date'
+  | 'education_full_time'
+  | 'education_highest'
+  | 'phone'
+  | 'is_veteran'
+>;
 
 export async function insertPerson(db: Kysely<Database>, values: PersonValues, now: Date): Promise<number> {
   const r = await db.insertInto('person').values({ ...values, updated_at: now }).returning('id').executeTakeFirstOrThrow();
@@ -365,19 +350,7 @@ export async function countPostsOutside(db: Kysely<Database>, termId: number, st
 
 // ---- posts ----
 
-export interface PostRow {
-  id: number;
-  person_id: number;
-  org_unit_id: number;
-  term_id: number;
-  committee: Committee;
-  position: Position;
-  start_date: string;
-  end_date: string | null;
-  end_reason: string | null;
-  how: PostHow;
-  created_at: Date;
-}
+export type PostRow = Post;
 
 const postReturning = ['id', 'person_id', 'org_unit_id', 'term_id', 'committee', 'position', 'start_date', 'end_date', 'end_reason', 'how', 'created_at'] as const;
 
