@@ -62,6 +62,8 @@ describe('session tokens', () => {
     const stored = hashSecret(secret);
     expect(stored).toHaveLength(32);
     expect(secretMatches(secret, stored)).toBe(true);
-    expect(secretMatches(`${secret.slice(0, -1)}x`, stored)).toBe(false);
+    // Change the last character to a different one (replacing it with a fixed letter fails 1 time in 32).
+    const last = secret.at(-1) === 'a' ? 'b' : 'a';
+    expect(secretMatches(`${secret.slice(0, -1)}${last}`, stored)).toBe(false);
   });
 });
