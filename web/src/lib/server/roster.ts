@@ -2,7 +2,8 @@
 // into messages next to the fields they are about.
 import { error } from '@sveltejs/kit';
 import { EDUCATION_LEVELS, GENDERS, POLITICAL_STATUSES, type EducationLevel, type Gender, type PoliticalStatus } from '@qingfeng/db/schema';
-import type { ApiError } from '$lib/api';
+import type { InferRequestType } from 'hono/client';
+import type { ApiClient, ApiError } from '$lib/api';
 import { positiveInt, text } from '$lib/forms';
 import { formFail } from './forms';
 import { ISO_DATE } from '$lib/roster';
@@ -54,20 +55,8 @@ export const PERSON_FIELDS = [
   'isVeteran',
 ] as const;
 
-export interface PersonBody {
-  orgUnitId: number;
-  name: string;
-  gender: Gender;
-  idNumber: string;
-  birthDate: string;
-  ethnicity: string;
-  politicalStatus: PoliticalStatus;
-  partyJoinDate: string | null;
-  educationFullTime: EducationLevel | null;
-  educationHighest: EducationLevel;
-  phone: string | null;
-  isVeteran: boolean;
-}
+/** The body of POST /api/people, as the API's validator declares it (no hand-copied DTO). */
+export type PersonBody = InferRequestType<ApiClient['api']['people']['$post']>['json'];
 
 const isOneOf = <T extends string>(list: readonly T[], v: string): v is T => (list as readonly string[]).includes(v);
 
