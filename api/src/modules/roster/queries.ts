@@ -206,23 +206,15 @@ export async function updatePerson(db: Kysely<Database>, id: number, values: Par
   await db.updateTable('person').set({ ...values, updated_at: now }).where('id', '=', id).execute();
 }
 
-export interface PersonPost {
-  id: number;
-  org_unit_id: number;
+/** One of a person's posts, with its village and term. */
+export type PersonPost = Omit<Post, 'person_id' | 'created_at'> & {
   org_name: string;
-  term_id: number;
   term_ordinal: number;
   term_start_date: string;
   term_end_date: string | null;
-  committee: Committee;
-  position: Position;
-  start_date: string;
-  end_date: string | null;
-  end_reason: string | null;
-  how: PostHow;
   /** Held on the as-of date (and its term in force then). */
   heldAtAsOf: boolean;
-}
+};
 
 export interface DerivedFlags {
   /** 一肩挑: party secretary and residents' director of one village and term at the as-of date. */
@@ -385,17 +377,7 @@ export async function villagePostSpans(db: Kysely<Database>, orgId: number): Pro
   }));
 }
 
-export interface PostValues {
-  person_id: number;
-  org_unit_id: number;
-  term_id: number;
-  committee: Committee;
-  position: Position;
-  start_date: string;
-  end_date: string | null;
-  end_reason: string | null;
-  how: PostHow;
-}
+export type PostValues = Omit<Post, 'id' | 'created_at'>;
 
 export async function insertPost(db: Kysely<Database>, v: PostValues): Promise<PostRow> {
   return db.insertInto('post').values(v).returning(postReturning).executeTakeFirstOrThrow() as Promise<PostRow>;
