@@ -64,6 +64,7 @@ const EXPECTED: ColumnList = {
     phone: true,
     is_veteran: true,
     under_investigation: true,
+    category: true,
     created_at: true,
     updated_at: true,
   },

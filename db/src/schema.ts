@@ -124,6 +124,10 @@ export type Position = (typeof POSITIONS)[Committee][number];
 export const POST_HOW = ['elected', 'by_election', 'appointed'] as const;
 export type PostHow = (typeof POST_HOW)[number];
 
+/** 身份类别 (domain.md §4). */
+export const PERSON_CATEGORIES = ['village_cadre', 'civil_servant', 'public_employee', 'party_member', 'other'] as const;
+export type PersonCategory = (typeof PERSON_CATEGORIES)[number];
+
 export interface PersonTable {
   id: Generated<number>;
   /** The org unit the person belongs to (所属单位); scope follows it. */
@@ -141,6 +145,7 @@ export interface PersonTable {
   phone: string | null;
   is_veteran: Generated<boolean>;
   under_investigation: Generated<boolean>;
+  category: Generated<PersonCategory>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
