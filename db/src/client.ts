@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Kysely } from 'kysely';
+import { Kysely, type LogConfig } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { PostgresJSDialect } from 'kysely-postgres-js';
@@ -29,6 +29,8 @@ export interface CreateDbOptions {
   loadDataDir?: Blob | undefined;
   /** Pool size for PostgreSQL. */
   max?: number | undefined;
+  /** Kysely's log hook (tests count the queries a request makes with it). */
+  log?: LogConfig | undefined;
 }
 
 // OIDs whose default parsing differs between postgres.js and PGlite. We want the same JS
@@ -40,7 +42,7 @@ const NUMERIC = 1700;
 
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   const url = 'url' in options ? options.url : process.env.DATABASE_URL;
-  if (url) return createPostgres(url, options.max ?? 10);
+  if (url) return createPostgres(url, options.max ?? 10, options.log);
   return createPglite(options);
 }
 
@@ -58,7 +60,7 @@ async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
       [NUMERIC]: (v: string) => Number(v),
     },
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), ...(options.log && { log: options.log }) });
   return {
     db,
     engine: 'pglite',
@@ -70,7 +72,7 @@ async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
   };
 }
 
-function createPostgres(url: string, max: number): DbHandle {
+function createPostgres(url: string, max: number, log?: LogConfig): DbHandle {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
@@ -93,7 +95,7 @@ function createPostgres(url: string, max: number): DbHandle {
       };
     },
   };
-  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: () => preparing }) });
+  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: () => preparing }), ...(log && { log }) });
   return {
     db,
     engine: 'postgresql',

@@ -49,6 +49,7 @@ const EXPECTED: ColumnList = {
     hash: true,
   },
   setting: { key: true, value: true, updated_at: true },
+  cache_version: { name: true, version: true },
   person: {
     id: true,
     org_unit_id: true,

@@ -190,6 +190,12 @@ export interface DocumentTable {
   created_at: CreatedAt;
 }
 
+/** Issue 12: a counter per cached table (a trigger bumps it); processes re-read when it moves. */
+export interface CacheVersionTable {
+  name: string;
+  version: number;
+}
+
 export interface Database {
   org_unit: OrgUnitTable;
   app_user: AppUserTable;
@@ -200,6 +206,7 @@ export interface Database {
   term: TermTable;
   post: PostTable;
   document: DocumentTable;
+  cache_version: CacheVersionTable;
 }
 
 export type OrgUnit = Selectable<OrgUnitTable>;

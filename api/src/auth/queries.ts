@@ -54,6 +54,8 @@ export async function findSessionWithUser(db: Kysely<Database>, sessionId: strin
       'o.path as org_path',
       'o.name as org_name',
     ])
+    // Issue 12: the settings' cache counter in the same round trip (primary-key lookup).
+    .select((eb) => eb.selectFrom('cache_version').select('version').where('name', '=', 'setting').as('settings_version'))
     .where('s.id', '=', sessionId)
     .executeTakeFirst();
 }

@@ -4,15 +4,15 @@ import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { Kysely } from 'kysely';
 import type { Database } from '@qingfeng/db';
 import type { AppEnv } from '../context.ts';
-import { loadSettings } from '../modules/settings/queries.ts';
+import { cachedSettings } from '../modules/settings/cache.ts';
 import { generateSecureRandomString, hashSecret, parseToken, secretMatches } from './tokens.ts';
 import { needsActivityWrite, sessionState, type SessionLifetimes } from './rules.ts';
 import * as q from './queries.ts';
 
 export const SESSION_COOKIE = 'session';
 
-export async function sessionLifetimes(db: Kysely<Database>): Promise<SessionLifetimes> {
-  const s = await loadSettings(db);
+export async function sessionLifetimes(db: Kysely<Database>, settingsVersion?: number | null): Promise<SessionLifetimes> {
+  const s = await cachedSettings(db, settingsVersion);
   return { inactivityMs: s['session.inactivityMinutes'] * 60_000, absoluteMs: s['session.absoluteHours'] * 3_600_000 };
 }
 
@@ -34,7 +34,7 @@ export async function validateSessionToken(db: Kysely<Database>, token: string, 
     await q.deleteSession(db, row.session_id);
     return null;
   }
-  const state = sessionState({ createdAt: row.created_at, lastVerifiedAt: row.last_verified_at }, now, await sessionLifetimes(db));
+  const state = sessionState({ createdAt: row.created_at, lastVerifiedAt: row.last_verified_at }, now, await sessionLifetimes(db, row.settings_version));
   if (state !== 'valid') {
     await q.deleteSession(db, row.session_id);
     return null;

@@ -1,0 +1,120 @@
+// Issue 12, must-have 1: the signed-in request path. Validating a session is one indexed query (session
+// + user + org + the settings' cache counter); settings are cached per process and re-read when the
+// counter moves — also when another process (another db handle) made the change.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, createScratchDatabase, migrateToLatest, sql, type DbHandle } from '@qingfeng/db';
+import { createApp, type App } from '../app.ts';
+import { insertOrg } from '../modules/orgs/queries.ts';
+import { call, createTestDb, createUser, login, TestClock, usingPostgres, type TestContext } from '../testing/harness.ts';
+import { ACTIVITY_WRITE_INTERVAL_MS } from './rules.ts';
+
+const MINUTE = 60_000;
+
+describe('signed-in request path', () => {
+  let queries: string[] = [];
+  let counting = false;
+  let t: TestContext;
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await createTestDb({
+      log: (e) => {
+        if (counting && e.level === 'query') queries.push(e.query.sql);
+      },
+    });
+    const clock = new TestClock();
+    const root = await insertOrg(handle.db, { parentId: null, parentPath: null, kind: 'subdistrict', name: '缓存街道' });
+    t = { handle, app: createApp({ db: handle.db, clock, engine: handle.engine }), clock, rootOrgId: root.id, rootPath: root.path, close: () => handle.close() };
+    await createUser(t, { username: 'cacheadmin', role: 'admin' });
+  }, 60_000);
+  afterAll(() => t.close());
+
+  async function counted(path: string, cookie: string) {
+    queries = [];
+    counting = true;
+    try {
+      const res = await call(t.app, 'GET', path, { cookie });
+      return { status: res.status, queries: [...queries] };
+    } finally {
+      counting = false;
+    }
+  }
+
+  it('GET /api/auth/me costs one query; two when the activity write is due or the settings changed', async () => {
+    const cookie = await login(t.app, 'cacheadmin');
+    await counted('/api/auth/me', cookie); // fills this handle's settings cache
+    const warm = await counted('/api/auth/me', cookie);
+    expect(warm.status).toBe(200);
+    expect(warm.queries).toHaveLength(1);
+    expect(warm.queries[0]).toMatch(/from "session"/);
+    expect(warm.queries[0]).toMatch(/"cache_version"/);
+
+    // The activity write stays throttled: once per interval, not per request.
+    t.clock.advance(ACTIVITY_WRITE_INTERVAL_MS);
+    const touch = await counted('/api/auth/me', cookie);
+    expect(touch.queries).toHaveLength(2);
+    expect(touch.queries[1]).toMatch(/update "session"/);
+    expect((await counted('/api/auth/me', cookie)).queries).toHaveLength(1);
+
+    // A write to setting (here straight in SQL, as an operator would) moves the counter: one re-read.
+    await sql`INSERT INTO setting (key, value) VALUES ('password.minLength', '12'::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`.execute(handle.db);
+    const reread = await counted('/api/auth/me', cookie);
+    expect(reread.queries).toHaveLength(2);
+    expect(reread.queries[1]).toMatch(/from "setting"/);
+    expect((await counted('/api/auth/me', cookie)).queries).toHaveLength(1);
+  });
+
+  it('a setting changed through the API takes effect on the next request', async () => {
+    const cookie = await login(t.app, 'cacheadmin');
+    t.clock.advance(6 * MINUTE);
+    expect((await call(t.app, 'GET', '/api/auth/me', { cookie })).status).toBe(200); // default: 120 minutes idle
+    const put = await call(t.app, 'PUT', '/api/settings/session.inactivityMinutes', { cookie, json: { value: 5 } });
+    expect(put.status).toBe(200);
+    t.clock.advance(6 * MINUTE);
+    expect((await call(t.app, 'GET', '/api/auth/me', { cookie })).status).toBe(401);
+    await sql`DELETE FROM setting WHERE key = 'session.inactivityMinutes'`.execute(handle.db);
+  });
+});
+
+// Two handles = two connection pools and two caches, as two API processes have. PGlite is one
+// process's database, so this case needs PostgreSQL.
+describe.skipIf(!usingPostgres())('two API processes over one PostgreSQL (skipped on PGlite: one process)', () => {
+  let one: DbHandle;
+  let two: DbHandle;
+  let drop: () => Promise<void>;
+  let appOne: App;
+  let appTwo: App;
+  let clock: TestClock;
+  beforeAll(async () => {
+    const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!, 'qf_two_apps');
+    drop = scratch.drop;
+    one = await createDb({ url: scratch.url, max: 4 });
+    two = await createDb({ url: scratch.url, max: 4 });
+    await migrateToLatest(one.db);
+    clock = new TestClock();
+    const root = await insertOrg(one.db, { parentId: null, parentPath: null, kind: 'subdistrict', name: '双进程街道' });
+    appOne = createApp({ db: one.db, clock, engine: one.engine });
+    appTwo = createApp({ db: two.db, clock, engine: two.engine });
+    const t = { handle: one, app: appOne, clock, rootOrgId: root.id, rootPath: root.path, close: async () => {} } satisfies TestContext;
+    await createUser(t, { username: 'twoadmin', role: 'admin' });
+  }, 60_000);
+  afterAll(async () => {
+    await one.close();
+    await two.close();
+    await drop();
+  });
+
+  it('a session made on one is valid on the other, and a setting changed on one is seen by the other', async () => {
+    const cookie = await login(appOne, 'twoadmin');
+    // Both processes have the defaults cached.
+    expect((await call(appOne, 'GET', '/api/auth/me', { cookie })).status).toBe(200);
+    expect((await call(appTwo, 'GET', '/api/auth/me', { cookie })).status).toBe(200);
+    clock.advance(6 * MINUTE);
+    expect((await call(appTwo, 'GET', '/api/auth/me', { cookie })).status).toBe(200);
+
+    expect((await call(appOne, 'PUT', '/api/settings/session.inactivityMinutes', { cookie, json: { value: 5 } })).status).toBe(200);
+    clock.advance(6 * MINUTE);
+    // Process two never saw the change go by, yet ends the idle session on its next request.
+    expect((await call(appTwo, 'GET', '/api/auth/me', { cookie })).status).toBe(401);
+    expect((await call(appOne, 'GET', '/api/auth/me', { cookie })).status).toBe(401);
+  });
+});
