@@ -8,7 +8,10 @@
 // Exit status 0 even when a target is missed (the table says PASS/FAIL); non-zero when something crashes.
 //
 // Options: --engine pglite|postgresql   --villages N (default 50000)   --runs N (default 5; fewer when a figure's rounds pass its time budget)
-//          --import-rows N (default 3000)   --only report,import,pdf,memory
+//          --import-rows N (default 3000)   --only report,import,pdf,memory,http
+//          --http-seconds N (default 5: one load round)   --connections N (default 10)
+//   5. http (issue 12): autocannon against a server in another process per route class, vs bare Hono,
+//      the route without a session and the route's own queries run directly (scripts/bench/load.ts)
 import { fork } from 'node:child_process';
 import { sql } from 'kysely';
 import { buildDataset, type Dataset } from './bench/dataset.ts';
@@ -18,12 +21,13 @@ import { benchImport } from './bench/import.ts';
 import { passes, type Figure } from './bench/measure.ts';
 import { benchPdfStream, benchPdfTables } from './bench/pdf.ts';
 import { benchReport } from './bench/report.ts';
+import { benchHttp } from './bench/load.ts';
 
-type Part = 'report' | 'import' | 'pdf' | 'memory';
-const PARTS: Part[] = ['report', 'import', 'pdf', 'memory'];
+type Part = 'report' | 'import' | 'pdf' | 'memory' | 'http';
+const PARTS: Part[] = ['report', 'import', 'pdf', 'memory', 'http'];
 
 function parseArgs(argv: string[]) {
-  const opts = { engines: null as ('pglite' | 'postgresql')[] | null, villages: 50_000, runs: 5, importRows: 3000, only: new Set<Part>(PARTS), child: false };
+  const opts = { engines: null as ('pglite' | 'postgresql')[] | null, villages: 50_000, runs: 5, importRows: 3000, httpSeconds: 5, connections: 10, only: new Set<Part>(PARTS), child: false };
   const args = argv.filter((a) => a !== '--');
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i]!.split('=', 2) as [string, string | undefined];
@@ -44,13 +48,15 @@ function parseArgs(argv: string[]) {
     } else if (flag === '--villages') opts.villages = int(10);
     else if (flag === '--runs') opts.runs = int(1);
     else if (flag === '--import-rows') opts.importRows = int(3);
+    else if (flag === '--http-seconds') opts.httpSeconds = int(1);
+    else if (flag === '--connections') opts.connections = int(1);
     else if (flag === '--only') {
       const parts = value().split(',');
       for (const p of parts) if (!PARTS.includes(p as Part)) throw new Error(`--only: one or more of ${PARTS.join(',')}`);
       opts.only = new Set(parts as Part[]);
     } else if (flag === '--child') opts.child = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--only report,import,pdf,memory]');
+      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--only report,import,pdf,memory,http] [--http-seconds N] [--connections N]');
       process.exit(0);
     } else throw new Error(`unknown option ${flag}`);
   }
@@ -166,7 +172,7 @@ async function main() {
   const results: { engine: string; byPart: Partial<Record<Part, Figure[]>> }[] = [];
   const crashes: string[] = [];
   // Each engine in its own process, one after the other (the memory figure needs a clean process).
-  const dbParts = [...opts.only].filter((p) => p !== 'pdf');
+  const dbParts = [...opts.only].filter((p) => p !== 'pdf' && p !== 'http');
   for (const engine of engines) {
     if (dbParts.length === 0) break;
     const t = performance.now();
@@ -185,6 +191,24 @@ async function main() {
     log('3. roster PDF vs bare pdfkit (no database: measured once for both engines) …');
     pdf = await benchPdfTables([1_000, 10_000]);
     if (results.length === 0) results.push({ engine: 'no database', byPart: {} });
+  }
+
+  // HTTP: the load generator here, the server in a process of its own per engine.
+  if (opts.only.has('http')) {
+    for (const engine of engines) {
+      const t = performance.now();
+      try {
+        const http = await benchHttp(engine, engine === 'postgresql' ? pgServer : null, { villages: opts.villages, runs: opts.runs, seconds: opts.httpSeconds, connections: opts.connections }, log);
+        const title = ENGINE_TITLES[engine];
+        const entry = results.find((r) => r.engine === title);
+        if (entry) entry.byPart.http = http;
+        else results.push({ engine: title, byPart: { http } });
+        log(`${engine}: http done in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+      } catch (err) {
+        crashes.push(`${engine} http: ${(err as Error).message}`);
+        console.error(`[bench] ${engine} http: ${(err as Error).stack ?? (err as Error).message}`);
+      }
+    }
   }
 
   let failed = 0;
