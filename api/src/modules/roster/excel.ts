@@ -13,8 +13,8 @@ import {
   type PostHow,
 } from '@qingfeng/db';
 import { idChecksumChar, isValidDate, parseIdNumber } from './identity.ts';
-import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
-import { isValidPosition } from './rules.ts';
+import { codeLabel, COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
+import { isValidPosition, positionLabel } from './rules.ts';
 import { readXlsxSheet, type XlsxCell, type XlsxSheet } from './xlsx-reader.ts';
 import type { RosterRow } from './queries.ts';
 
@@ -616,22 +616,22 @@ export async function buildRosterExport(o: {
       r.term_ordinal,
       r.election_date,
       r.name,
-      GENDER_LABELS[r.gender],
+      codeLabel(GENDER_LABELS, r.gender) ?? r.gender,
       r.id_number,
       r.birth_date,
-      ETHNICITIES[r.ethnicity] ?? r.ethnicity,
-      POLITICAL_STATUS_LABELS[r.political_status],
+      codeLabel(ETHNICITIES, r.ethnicity) ?? r.ethnicity,
+      codeLabel(POLITICAL_STATUS_LABELS, r.political_status) ?? r.political_status,
       r.party_join_date ?? '',
-      r.education_full_time ? EDUCATION_LABELS[r.education_full_time] : '',
-      EDUCATION_LABELS[r.education_highest],
+      r.education_full_time ? (codeLabel(EDUCATION_LABELS, r.education_full_time) ?? r.education_full_time) : '',
+      codeLabel(EDUCATION_LABELS, r.education_highest) ?? r.education_highest,
       r.phone ?? '',
       r.is_veteran ? '是' : '否',
-      COMMITTEE_LABELS[r.committee],
-      (POSITION_LABELS[r.committee] as Record<string, string>)[r.position] ?? r.position,
+      codeLabel(COMMITTEE_LABELS, r.committee) ?? r.committee,
+      positionLabel(r.committee, r.position),
       r.start_date,
       r.end_date ?? '',
       r.end_reason ?? '',
-      POST_HOW_LABELS[r.how],
+      codeLabel(POST_HOW_LABELS, r.how) ?? r.how,
       r.age,
       yes(r.principal),
       yes(r.dualRole),

@@ -10,11 +10,12 @@ import { allow, ALL_ROLES, currentUser } from '../../http/guard.ts';
 import { dbId, idParam, isoDate, pagination, v } from '../../http/validate.ts';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
+import { logFault } from '../../http/fault-log.ts';
 import { isVillageKind } from '../orgs/rules.ts';
 import { eligibilityProblems } from './eligibility.ts';
 import { buildRosterExport, buildTemplate, parseRosterWorkbook, type ImportProblem } from './excel.ts';
 import { applyRosterImport, planRosterImport, type ImportPlan } from './import.ts';
-import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
+import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, isEthnicityCode, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
 import {
   clipToTerm,
   joinProblems,
@@ -40,7 +41,7 @@ const scopeOf = (c: Context<AppEnv>) => q.rosterScopeOf(currentUser(c));
 
 const name = z.string().trim().min(1, '姓名不能为空').max(40, '姓名最多 40 个字符');
 const idNumber = z.string().trim().min(1, '公民身份号码不能为空').max(20, '公民身份号码应为 18 位');
-const ethnicity = z.string().refine((s) => s in ETHNICITIES, '民族代码无效（GB/T 3304，如 01 = 汉族）');
+const ethnicity = z.string().refine(isEthnicityCode, '民族代码无效（GB/T 3304，如 01 = 汉族）');
 const phone = z.string().trim().regex(/^[0-9+\-() ]{5,20}$/, '电话号码格式不正确');
 const personFields = {
   orgUnitId: dbId,
@@ -545,51 +546,63 @@ export const rosterRoutes = new Hono<AppEnv>()
     const todayDate = today(c);
     c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
     c.header('Cache-Control', 'no-store');
-    return stream(c, async (s) => {
-      const send = (line: ImportStreamLine) => s.write(`${JSON.stringify(line)}\n`);
-      try {
-        await send({ phase: 'parse', done: 0, total: 1 });
-        const parsed = await parseRosterWorkbook(data);
-        await send({ phase: 'parse', done: 1, total: 1 });
-        const summary = await inTransaction(c, async (trx, audit) => {
-          await send({ phase: 'validate', done: 0, total: parsed.rowCount });
-          // Re-validated here, against the rows as they are now, with the villages locked.
-          const plan = await planRosterImport(trx, scope, parsed, todayDate, true);
-          if (plan.problems.length) throw new ImportRejected(plan);
-          await send({ phase: 'validate', done: parsed.rowCount, total: parsed.rowCount });
-          await applyRosterImport(trx, plan, c.get('clock').now(), (phase, done, total) => send({ phase, done, total }));
-          const sum = plan.summary;
-          await audit({
-            kind: 'roster.imported',
-            objectType: 'org_unit',
-            objectId: currentUser(c).orgUnitId,
-            orgUnitId: currentUser(c).orgUnitId,
-            details: {
-              rows: sum.rows,
-              villages: plan.villageIds.length,
-              peopleCreated: sum.people.create,
-              peopleUpdated: sum.people.update,
-              termsCreated: sum.terms.create,
-              termsClosed: sum.terms.closed,
-              postsCreated: sum.posts.create,
-              postsUpdated: sum.posts.update,
-              postsEndedWithTerm: sum.posts.endedWithTerm,
-            },
+    return stream(
+      c,
+      async (s) => {
+        // Never awaited inside the transaction: a client that stops reading must not hold the
+        // transaction (and on PGlite the only connection) open. Writes keep their order; after the
+        // client has gone they are dropped by the stream (StreamingApi.write swallows the error).
+        const send = (line: ImportStreamLine) => {
+          void s.write(`${JSON.stringify(line)}\n`);
+        };
+        try {
+          send({ phase: 'parse', done: 0, total: 1 });
+          const parsed = await parseRosterWorkbook(data);
+          send({ phase: 'parse', done: 1, total: 1 });
+          const summary = await inTransaction(c, async (trx, audit) => {
+            send({ phase: 'validate', done: 0, total: parsed.rowCount });
+            // Re-validated here, against the rows as they are now, with the villages locked.
+            const plan = await planRosterImport(trx, scope, parsed, todayDate, true);
+            if (plan.problems.length) throw new ImportRejected(plan);
+            send({ phase: 'validate', done: parsed.rowCount, total: parsed.rowCount });
+            await applyRosterImport(trx, plan, c.get('clock').now(), (phase, done, total) => send({ phase, done, total }));
+            const sum = plan.summary;
+            await audit({
+              kind: 'roster.imported',
+              objectType: 'org_unit',
+              objectId: currentUser(c).orgUnitId,
+              orgUnitId: currentUser(c).orgUnitId,
+              details: {
+                rows: sum.rows,
+                villages: plan.villageIds.length,
+                peopleCreated: sum.people.create,
+                peopleUpdated: sum.people.update,
+                termsCreated: sum.terms.create,
+                termsClosed: sum.terms.closed,
+                postsCreated: sum.posts.create,
+                postsUpdated: sum.posts.update,
+                postsEndedWithTerm: sum.posts.endedWithTerm,
+              },
+            });
+            return sum;
           });
-          return sum;
-        });
-        await send({ result: { summary } });
-      } catch (err) {
-        if (err instanceof ImportRejected)
-          await send({
-            error: { code: 'invalid_file', message: `文件中有 ${err.plan.problems.length} 处问题，未导入任何数据`, problems: err.plan.problems, summary: err.plan.summary },
-          });
-        else if (err instanceof AppError) await send({ error: { code: err.code, message: err.message } });
-        else {
-          // Only the message: parameters could carry ID numbers, which never go to logs.
-          console.error('[roster import] failed:', (err as Error).message);
-          await send({ error: { code: 'internal', message: '导入失败，未导入任何数据，请稍后重试' } });
+          send({ result: { summary } });
+        } catch (err) {
+          if (err instanceof ImportRejected)
+            send({
+              error: { code: 'invalid_file', message: `文件中有 ${err.plan.problems.length} 处问题，未导入任何数据`, problems: err.plan.problems, summary: err.plan.summary },
+            });
+          else if (err instanceof AppError) send({ error: { code: err.code, message: err.message } });
+          else {
+            // Class and reference only: parameters and messages could carry ID numbers.
+            const ref = logFault('roster import', err);
+            send({ error: { code: 'internal', message: `导入失败，未导入任何数据，请稍后重试（参考编号 ${ref}）` } });
+          }
         }
-      }
-    });
+      },
+      // Only reached if the handler above itself fails: log the class, end this response only.
+      async (err) => {
+        logFault('roster import', err);
+      },
+    );
   });
