@@ -15,7 +15,8 @@ import {
 import { idChecksumChar, isValidDate, parseIdNumber } from './identity.ts';
 import { codeLabel, COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
 import { isValidPosition, positionLabel } from './rules.ts';
-import { readXlsxSheet, type XlsxCell, type XlsxSheet } from './xlsx-reader.ts';
+import { readXlsxSheet, XlsxReadError, type XlsxCell, type XlsxSheet } from './xlsx-reader.ts';
+import { AppError } from '../../http/errors.ts';
 import type { RosterRow } from './queries.ts';
 
 // ---- layout ----
@@ -394,8 +395,10 @@ export async function parseRosterWorkbook(data: ArrayBuffer | Uint8Array): Promi
   let sheet: XlsxSheet;
   try {
     sheet = readXlsxSheet(data instanceof Uint8Array ? data : new Uint8Array(data), ROSTER_SHEET);
-  } catch {
-    return { rows: [], problems: [{ row: 0, column: '', message: '无法读取文件：请上传 .xlsx 格式的 Excel 文件' }], rowCount: 0 };
+  } catch (err) {
+    // A file that cannot be read, or would cost more than the reader's budget, is refused outright (4xx).
+    if (err instanceof XlsxReadError) throw new AppError(err.kind === 'too_large' ? 413 : 400, err.kind === 'too_large' ? 'file_too_large' : 'invalid_file', err.message);
+    throw err;
   }
   const problems: ImportProblem[] = [];
   // Columns by their header text (ignoring spaces, full/half-width parentheses and a '*').

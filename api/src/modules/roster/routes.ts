@@ -544,6 +544,8 @@ export const rosterRoutes = new Hono<AppEnv>()
     const data = await readUpload(c.req.valid('form').file);
     const scope = scopeOf(c);
     const todayDate = today(c);
+    // Parsed before the stream starts, so that an unreadable or oversized file answers a real 4xx.
+    const parsed = await parseRosterWorkbook(data);
     c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
     c.header('Cache-Control', 'no-store');
     return stream(
@@ -556,8 +558,6 @@ export const rosterRoutes = new Hono<AppEnv>()
           void s.write(`${JSON.stringify(line)}\n`);
         };
         try {
-          send({ phase: 'parse', done: 0, total: 1 });
-          const parsed = await parseRosterWorkbook(data);
           send({ phase: 'parse', done: 1, total: 1 });
           const summary = await inTransaction(c, async (trx, audit) => {
             send({ phase: 'validate', done: 0, total: parsed.rowCount });
