@@ -6,7 +6,7 @@ import { maskIdNumber } from './identity.ts';
 import type { ImportChanges, ImportSummary } from './import.ts';
 import type { ImportProblem } from './excel.ts';
 import { testIdNumber } from './test-helpers.ts';
-import { craftXlsx, deflateBomb } from './xlsx-crafted.ts';
+import { craftXlsx, deflateBomb } from '../../excel/xlsx-crafted.ts';
 
 let t: TestContext;
 let office = '';
