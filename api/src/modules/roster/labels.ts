@@ -67,3 +67,16 @@ export const ETHNICITIES: Record<string, string> = {
   '46': '德昂族', '47': '保安族', '48': '裕固族', '49': '京族', '50': '塔塔尔族', '51': '独龙族', '52': '鄂伦春族',
   '53': '赫哲族', '54': '门巴族', '55': '珞巴族', '56': '基诺族', '97': '其他', '98': '外国血统中国籍人士',
 };
+
+/**
+ * A code table's label for `key`, or `undefined` when the table has no such code. Only the table's own
+ * keys count: `key in TABLE` and `TABLE[key]` also find inherited members (`toString`, `constructor`,
+ * `__proto__`), which let a forged code through validation and later crashed documents drawn from it.
+ */
+export function codeLabel(table: Readonly<Record<string, string>>, key: string | null | undefined): string | undefined {
+  return typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** Whether `code` is a 民族 code of GB/T 3304 (own keys only). */
+export const isEthnicityCode = (code: string): boolean => codeLabel(ETHNICITIES, code) !== undefined;
+

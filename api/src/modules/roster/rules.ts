@@ -8,7 +8,7 @@
 // A new term's start is the previous term's end, with no day arithmetic.
 import { COMMITTEES, EDUCATION_LEVELS, POSITIONS, type Committee, type EducationLevel, type Gender, type Position, type Role } from '@qingfeng/db';
 import { idNumberMismatch, isValidDate, parseIdNumber } from './identity.ts';
-import { COMMITTEE_LABELS, POSITION_LABELS } from './labels.ts';
+import { codeLabel, COMMITTEE_LABELS, POSITION_LABELS } from './labels.ts';
 
 export interface RuleProblem {
   code: string;
@@ -217,7 +217,9 @@ export function isPrincipal(committee: Committee, position: Position): boolean {
 }
 
 export function positionLabel(committee: Committee, position: Position): string {
-  return (POSITION_LABELS[committee] as Record<string, string>)[position] ?? position;
+  // Stored rows and imported cells reach here too: look codes up by own keys only.
+  const table: Readonly<Record<string, string>> = (COMMITTEES as readonly string[]).includes(committee) ? POSITION_LABELS[committee] : {};
+  return codeLabel(table, position) ?? position;
 }
 
 export function isValidPosition(committee: string, position: string): boolean {
@@ -231,7 +233,7 @@ export function postShapeProblems(
 ): RuleProblem[] {
   const problems: RuleProblem[] = [];
   if (!isValidPosition(p.committee, p.position))
-    problems.push({ code: 'bad_position', message: `${COMMITTEE_LABELS[p.committee] ?? '该班子'}没有“${p.position}”这一职务`, field: 'position' });
+    problems.push({ code: 'bad_position', message: `${codeLabel(COMMITTEE_LABELS, p.committee) ?? '该班子'}没有“${p.position}”这一职务`, field: 'position' });
   if (p.endDate !== null && p.endDate <= p.startDate) problems.push({ code: 'end_before_start', message: '任职结束日期应晚于开始日期', field: 'endDate' });
   if (p.startDate < term.startDate)
     problems.push({ code: 'outside_term', message: `任职开始日期（${p.startDate}）早于第${term.ordinal}届届期开始日期（${term.startDate}）`, field: 'startDate' });
