@@ -40,6 +40,17 @@ const INT8 = 20;
 const DATE = 1082;
 const NUMERIC = 1700;
 
+const localGenerations = new WeakMap<Kysely<Database>, { value: number }>();
+
+/**
+ * For an embedded (PGlite) database: a counter that moves whenever a session, user, org unit or
+ * setting row changes, so in-process caches of them stay exact. null on PostgreSQL, where other
+ * processes write too (there the session query carries cache_version instead).
+ */
+export function localCacheGeneration(db: Kysely<Database>): number | null {
+  return localGenerations.get(db)?.value ?? null;
+}
+
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   const url = 'url' in options ? options.url : process.env.DATABASE_URL;
   if (url) return createPostgres(url, options.max ?? 10, options.log);
@@ -61,6 +72,14 @@ async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
     },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), ...(options.log && { log: options.log }) });
+  // Issue 12: the triggers of 2026-12-02-120 notify this channel when rows the API caches change (only
+  // on a connection that sets qingfeng.cache_notify); PGlite delivers it to this same process.
+  const generation = { value: 0 };
+  await pglite.exec(`SET qingfeng.cache_notify = 'on'`);
+  await pglite.listen('qingfeng_cache', () => {
+    generation.value++;
+  });
+  localGenerations.set(db, generation);
   return {
     db,
     engine: 'pglite',

@@ -8,6 +8,7 @@ import { cachedSettings } from '../modules/settings/cache.ts';
 import { generateSecureRandomString, hashSecret, parseToken, secretMatches } from './tokens.ts';
 import { needsActivityWrite, sessionState, type SessionLifetimes } from './rules.ts';
 import * as q from './queries.ts';
+import { sessionRow } from './session-cache.ts';
 
 export const SESSION_COOKIE = 'session';
 
@@ -27,7 +28,7 @@ export async function createSession(db: Kysely<Database>, userId: number, now: D
 export async function validateSessionToken(db: Kysely<Database>, token: string, now: Date) {
   const parsed = parseToken(token);
   if (!parsed) return null;
-  const row = await q.findSessionWithUser(db, parsed.id);
+  const row = await sessionRow(db, parsed.id, () => q.findSessionWithUser(db, parsed.id));
   if (!row) return null;
   if (!secretMatches(parsed.secret, row.secret_hash)) return null;
   // A disabled user, or one whose org unit was deactivated, has no valid sessions.
