@@ -8,7 +8,7 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type DateString = string;
 type Json<T = unknown> = ColumnType<T, T, T>;
 
-export const ORG_KINDS = ['county', 'subdistrict', 'village', 'community', 'grid'] as const;
+export const ORG_KINDS = ['province', 'county', 'subdistrict', 'village', 'community', 'grid'] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
 
 export const ROLES = ['admin', 'org_office', 'inspector', 'secretary', 'auditor'] as const;

@@ -11,6 +11,8 @@ declare module 'autocannon' {
     url: string;
     connections?: number;
     duration?: number;
+    /** Seconds before a request counts as an error. */
+    timeout?: number;
     pipelining?: number;
     method?: string;
     headers?: Record<string, string>;

@@ -105,7 +105,8 @@ process.send!({ targets });
 
 process.on('message', async (m) => {
   if (m !== 'stop') return;
-  for (const s of servers) s.close();
+  // Let requests still in flight finish before the database goes away.
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   await bench.dispose();
   process.exit(0);
 });

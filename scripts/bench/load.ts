@@ -43,8 +43,10 @@ function stopServer(proc: ChildProcess): Promise<void> {
   });
 }
 
-async function load(t: Target, o: HttpOptions): Promise<Result> {
-  const r = await autocannon({ ...t.opts, connections: o.connections, duration: o.seconds });
+async function load(t: Target, o: HttpOptions, warmup = false): Promise<Result> {
+  // timeout: a PDF on a busy machine may take longer than autocannon's default 10 s.
+  const r = await autocannon({ ...t.opts, connections: o.connections, duration: o.seconds, timeout: 120 });
+  if (warmup) return r;
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${t.label}: ${r.non2xx} non-2xx answers, ${r.errors} errors in ${r.requests.total} requests`);
   return r;
 }
@@ -54,7 +56,7 @@ async function measure(targets: Target[], o: HttpOptions) {
   const rps: number[][] = targets.map(() => []);
   const p99: number[][] = targets.map(() => []);
   // One short unmeasured round (JIT, plan caches, connection pools).
-  for (const t of targets) await load(t, { ...o, seconds: 1 });
+  for (const t of targets) await load(t, { ...o, seconds: Math.max(1, Math.round(o.seconds / 2)) }, true);
   for (let round = 0; round < o.runs; round++) {
     const order = targets.map((_, i) => i);
     if (round % 2 === 1) order.reverse();

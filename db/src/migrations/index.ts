@@ -4,6 +4,7 @@ import * as foundation from './2026-11-29-001-foundation.ts';
 import * as roster from './2026-11-29-002-roster.ts';
 import * as personCategory from './2026-12-01-001-person-category.ts';
 import * as cacheVersion from './2026-12-02-120-cache-version.ts';
+import * as province from './2026-12-02-121-province.ts';
 import * as loginThrottle from './2026-12-02-901-login-throttle.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-002-roster': roster,
   '2026-12-01-001-person-category': personCategory,
   '2026-12-02-120-cache-version': cacheVersion,
+  '2026-12-02-121-province': province,
   '2026-12-02-901-login-throttle': loginThrottle,
 };
