@@ -138,4 +138,26 @@ describe.skipIf(!usingPostgres())('two API processes over one PostgreSQL (skippe
     expect((await call(appTwo, 'GET', '/api/auth/me', { cookie })).status).toBe(401);
     expect((await call(appOne, 'GET', '/api/auth/me', { cookie })).status).toBe(401);
   });
+
+  it('a document downloaded from one is registered and verified on the other', async () => {
+    // Sessions lasted 5 idle minutes after the case above: a fresh login.
+    const cookie = await login(appTwo, 'twoadmin');
+    const sd = await one.db.selectFrom('org_unit').select('id').where('kind', '=', 'subdistrict').executeTakeFirstOrThrow();
+    const pdf = await call(appOne, 'GET', `/api/reports/committee-structure.pdf?org=${sd.id}`, { cookie });
+    expect(pdf.status).toBe(200);
+    const bytes = new Uint8Array(await pdf.arrayBuffer());
+    expect(new TextDecoder('latin1').decode(bytes.slice(0, 5))).toBe('%PDF-');
+    // The file hash is written when the stream ends; the other process sees the registered document.
+    const form = new FormData();
+    form.set('file', new File([bytes], 'doc.pdf', { type: 'application/pdf' }));
+    const verified = await appTwo.request('http://qingfeng.test/api/documents/verify', {
+      method: 'POST',
+      headers: { origin: 'http://qingfeng.test', host: 'qingfeng.test', cookie },
+      body: form,
+    });
+    expect(verified.status).toBe(200);
+    const v = (await verified.json()) as { match: boolean; document: { number: string } | null };
+    expect(v.match).toBe(true);
+    expect((await call(appTwo, 'GET', `/api/documents/${v.document!.number}`, { cookie })).status).toBe(200);
+  });
 });
