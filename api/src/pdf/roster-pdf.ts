@@ -3,8 +3,9 @@
 // (ID numbers already masked there for roles that do not maintain rosters).
 import type { OrgKind } from '@qingfeng/db';
 import type { RosterRow } from '../modules/roster/queries.ts';
-import { EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS } from '../modules/roster/labels.ts';
+import { EDUCATION_LABELS, ethnicityLabel, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS } from '../modules/roster/labels.ts';
 import type { PdfBuilder } from './document.ts';
+import { chineseDate } from '../time.ts';
 import { drawRegister, type RegisterSpec } from './register.ts';
 import type { TableColumn } from './table.ts';
 
@@ -47,11 +48,7 @@ export function rosterTitle(org: { name: string; kind: OrgKind }): string {
   return `${org.name}村(社区)“两委”成员花名册`;
 }
 
-/** '2021-01-15' → '2021年1月15日'. */
-export function chineseDate(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${y}年${Number(m)}月${Number(d)}日`;
-}
+export { chineseDate } from '../time.ts';
 
 const committeeLabel = (committee: RosterRow['committee'], kind: OrgKind) =>
   committee === 'party' ? '党组织' : kind === 'community' ? '居委会' : '村委会';
@@ -89,7 +86,7 @@ export function buildRosterDocument(
         gender: GENDER_LABELS[r.gender],
         born: r.birth_date.slice(0, 7).replace('-', '.'),
         age: r.age,
-        ethnicity: ETHNICITIES[r.ethnicity] ?? r.ethnicity,
+        ethnicity: ethnicityLabel(r.ethnicity),
         politicalStatus: POLITICAL_STATUS_LABELS[r.political_status],
         education: EDUCATION_LABELS[r.education_highest],
         committee: committeeLabel(r.committee, v.kind),

@@ -1,7 +1,7 @@
 // Roster helpers shared by the 两委 pages (browser-safe: labels and ID-number rules come from the
 // API's pure modules, which import nothing but types from the database package).
 import type { Committee, EducationLevel, Gender, PoliticalStatus, Position, PostHow } from '@qingfeng/db/schema';
-import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from '@qingfeng/api/labels';
+import { COMMITTEE_LABELS, committeeName, committeeShortName, EDUCATION_LABELS, ETHNICITIES, ETHNICITY_LIST, ethnicityLabel, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from '@qingfeng/api/labels';
 import { idNumberMismatch, parseIdNumber } from '@qingfeng/api/identity';
 import type { AppType } from '@qingfeng/api';
 import { hc } from 'hono/client';
@@ -15,7 +15,7 @@ export const postTitle = (committee: Committee, position: Position): string =>
 export const educationLabel = (e: EducationLevel | null | undefined): string => (e ? EDUCATION_LABELS[e] : '—');
 export const politicalLabel = (s: PoliticalStatus): string => POLITICAL_STATUS_LABELS[s] ?? s;
 export const genderLabel = (g: Gender): string => GENDER_LABELS[g] ?? g;
-export const ethnicityLabel = (code: string): string => ETHNICITIES[code] ?? code;
+export { committeeName, committeeShortName, ethnicityLabel, ETHNICITY_LIST };
 export const howLabel = (h: PostHow): string => POST_HOW_LABELS[h] ?? h;
 
 /** Who may change what (the API decides; the UI only hides what would be refused). */

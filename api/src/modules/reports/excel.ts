@@ -1,6 +1,7 @@
 // The committee-structure report as an .xlsx workbook (exceljs): figures with 本届 / 上届 / ±,
 // one row per village with a 合计 row, the distributions, and the generated sentence.
 import ExcelJS from 'exceljs';
+import { beijingDocumentTime } from '../../time.ts';
 import { FIGURE_KEYS, FIGURE_LABELS, type CommitteeStructureReport, type FigureKey, type StructureFigures } from './rules.ts';
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
@@ -86,7 +87,7 @@ export async function buildCommitteeStructureWorkbook(report: CommitteeStructure
   sentenceRow.getCell(1).alignment = { wrapText: true, vertical: 'top' };
   sentenceRow.height = 90;
   ws.addRow([]);
-  ws.addRow([`生成时间：${meta.generatedAt.toISOString()}　生成人：${meta.generatedBy}`]);
+  ws.addRow([`生成时间：${beijingDocumentTime(meta.generatedAt)}　生成人：${meta.generatedBy}`]);
 
   // ---- 2. per village ----
   const wv = wb.addWorksheet('分村情况');

@@ -17,6 +17,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Committee, Database, EducationLevel, Gender, PoliticalStatus, Position, Post, PostHow, Term } from '@qingfeng/db';
 import { eligibilityProblems } from './eligibility.ts';
 import { HEADER, type ImportColumnKey, type ImportProblem, type ImportRow, type ParsedSheet } from './excel.ts';
+import type { ProblemRef } from '../../excel/import.ts';
 import { chunks, lockOrgs, type PersonValues, type RosterScope } from './queries.ts';
 import { COMMITTEE_LABELS } from './labels.ts';
 import { personProblems, positionLabel, postProblems, TERM_END_REASON, termAdjustments, termProblems, type PostSpan, type RuleProblem, type TermSpan } from './rules.ts';
@@ -148,6 +149,13 @@ export async function fetchImportData(db: Kysely<Database>, scope: RosterScope, 
 }
 
 // ---- planning (pure, given the data) ----
+
+/** The refusal when a new term would start before posts of the previous one: each post named (the first 10). */
+export function latePostsMessage(village: string, prevOrdinal: number, ordinal: number, startDate: string, late: readonly Pick<ExistingPost, 'person_name' | 'committee' | 'position' | 'start_date' | 'end_date'>[]): string {
+  const shown = late.slice(0, 10).map((p) => `${p.person_name}（${positionLabel(p.committee, p.position)}，${p.start_date}${p.end_date ? `至${p.end_date}` : '起'}）`);
+  const more = late.length > shown.length ? `等 ${late.length} 条` : '';
+  return `“${village}”第${prevOrdinal}届有 ${late.length} 条任职的日期晚于第${ordinal}届的开始日期（${startDate}）：${shown.join('、')}${more}。请先在系统中更正或删除这些任职（点击姓名打开更正页面），或核对本文件的换届日期`;
+}
 
 const PERSON_FIELDS: { key: keyof PersonValues; column: ImportColumnKey; from: (p: ImportRow['person']) => unknown; optional: boolean }[] = [
   { key: 'name', column: 'name', from: (p) => p.name, optional: false },
@@ -366,6 +374,7 @@ export function planImport(parsed: ParsedSheet, data: ImportData, today: string)
     postsOfTerm.set(p.term_id, list);
   }
   let endedWithTerm = 0;
+  const lateRefs = new Map<number, ProblemRef[]>();
   const byOrdinal = [...wantedTerms.entries()].sort((a, b) => a[1].ordinal - b[1].ordinal);
   for (const [key, w] of byOrdinal) {
     const siblings = spansByVillage.get(w.village.id) ?? [];
@@ -377,12 +386,16 @@ export function planImport(parsed: ParsedSheet, data: ImportData, today: string)
       const prev = adj.closePrevious as Span;
       if (prev.existing) {
         const late = (postsOfTerm.get(prev.existing.id) ?? []).filter((p) => p.start_date >= t.startDate || (p.end_date !== null && p.end_date > t.startDate));
-        if (late.length)
-          tp.push({ code: 'posts_after_new_term', message: `“${w.village.name}”第${prev.ordinal}届有 ${late.length} 条任职的日期晚于第${t.ordinal}届的开始日期（${t.startDate}），请先在系统中修正`, field: 'startDate' });
+        if (late.length) {
+          tp.push({ code: 'posts_after_new_term', message: latePostsMessage(w.village.name, prev.ordinal, t.ordinal, t.startDate, late), field: 'startDate' });
+          lateRefs.set(w.row, late.map((p) => ({ kind: 'post' as const, id: p.id, label: `${p.person_name}（${positionLabel(p.committee, p.position)}）`, orgId: p.org_unit_id })));
+        }
       }
     }
     if (tp.length) {
       for (const p of tp) flag(w.row, TERM_FIELD_COLUMNS[p.field ?? ''] ?? 'ordinal', `${w.village.name}第${w.ordinal}届：${p.message}`);
+      const refs = lateRefs.get(w.row);
+      if (refs) problems[problems.length - 1]!.refs = refs;
       badTerms.add(key);
       continue;
     }

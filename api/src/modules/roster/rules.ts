@@ -6,9 +6,11 @@
 // `D < end_date`). The end date is the day the post ended (离任日期): a successor may start on the
 // same day without the two overlapping, and a roster as of the end date no longer shows the post.
 // A new term's start is the previous term's end, with no day arithmetic.
-import { COMMITTEES, EDUCATION_LEVELS, POSITIONS, type Committee, type EducationLevel, type Gender, type Position, type Role } from '@qingfeng/db';
+import { COMMITTEES, EDUCATION_LEVELS, POSITIONS, type Committee, type EducationLevel, type Gender, type OrgKind, type Position, type PostHow, type Role } from '@qingfeng/db';
 import { idNumberMismatch, isValidDate, parseIdNumber } from './identity.ts';
-import { COMMITTEE_LABELS, POSITION_LABELS } from './labels.ts';
+import { COMMITTEE_LABELS, committeeName, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
+
+export { committeeName } from './labels.ts';
 
 export interface RuleProblem {
   code: string;
@@ -232,7 +234,10 @@ export function postShapeProblems(
   const problems: RuleProblem[] = [];
   if (!isValidPosition(p.committee, p.position))
     problems.push({ code: 'bad_position', message: `${COMMITTEE_LABELS[p.committee] ?? '该班子'}没有“${p.position}”这一职务`, field: 'position' });
-  if (p.endDate !== null && p.endDate <= p.startDate) problems.push({ code: 'end_before_start', message: '任职结束日期应晚于开始日期', field: 'endDate' });
+  if (p.endDate !== null && p.endDate === p.startDate)
+    // A post that ends the day it starts was never held: that is a record entered by mistake.
+    problems.push({ code: 'end_on_start_day', message: `任职结束日期与开始日期相同（${p.startDate}），这条任职一天也没有生效。如系误录，请删除这条任职记录`, field: 'endDate' });
+  else if (p.endDate !== null && p.endDate < p.startDate) problems.push({ code: 'end_before_start', message: '任职结束日期应晚于开始日期', field: 'endDate' });
   if (p.startDate < term.startDate)
     problems.push({ code: 'outside_term', message: `任职开始日期（${p.startDate}）早于第${term.ordinal}届届期开始日期（${term.startDate}）`, field: 'startDate' });
   if (term.endDate !== null && p.startDate >= term.endDate)
@@ -284,4 +289,60 @@ export function postProblems(p: PostSpan, term: { ordinal: number; startDate: st
 /** Joins problems into one Chinese message for an API error. */
 export function joinProblems(problems: readonly RuleProblem[]): string {
   return problems.map((p) => p.message).join('；');
+}
+
+// ---- 任职变动 history, in words ----
+
+
+const POST_FIELD_LABELS: Record<string, string> = {
+  committee: '班子',
+  position: '职务',
+  start_date: '任职开始',
+  end_date: '任职结束',
+  end_reason: '离任原因',
+  how: '产生方式',
+};
+
+export interface PostHistoryFacts {
+  kind: 'start' | 'end' | 'corrected' | 'deleted';
+  orgKind: OrgKind;
+  termOrdinal: number | null;
+  committee: Committee | null;
+  position: Position | null;
+  how: PostHow | null;
+  endReason: string | null;
+  details: Record<string, unknown> | null;
+}
+
+/** One history line in Chinese, e.g. "任村民委员会主任（第11届，换届选举）". */
+export function describePostChange(h: PostHistoryFacts): string {
+  const post = h.committee && h.position ? `${committeeName(h.committee, h.orgKind)}${positionLabel(h.committee, h.position)}` : '';
+  const term = h.termOrdinal !== null ? `第${h.termOrdinal}届` : '';
+  const d = h.details ?? {};
+  const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : null);
+  switch (h.kind) {
+    case 'start':
+      return `任${post}（${[term, h.how ? POST_HOW_LABELS[h.how] : ''].filter(Boolean).join('，')}）`;
+    case 'end':
+      return `不再担任${post}${h.endReason ? `（${h.endReason}）` : ''}`;
+    case 'deleted': {
+      const span = str('startDate') ? `，${str('startDate')}${str('endDate') ? `至${str('endDate')}` : '起'}` : '';
+      return `删除任职记录：${post || '任职'}（${term}${span}）${str('reason') ? `。原因：${str('reason')}` : ''}`;
+    }
+    case 'corrected': {
+      const changes = (d.changes ?? {}) as Record<string, { from: unknown; to: unknown }>;
+      const parts = Object.entries(changes).map(([field, c]) => `${POST_FIELD_LABELS[field] ?? field} ${postFieldValue(field, c.from, h)} → ${postFieldValue(field, c.to, h)}`);
+      const what = parts.length ? parts.join('；') : Array.isArray(d.fields) ? (d.fields as string[]).map((f) => POST_FIELD_LABELS[f] ?? f).join('、') : '';
+      return `更正${post || '任职'}：${what || '任职信息'}${str('reason') ? `。原因：${str('reason')}` : ''}`;
+    }
+  }
+}
+
+function postFieldValue(field: string, value: unknown, h: PostHistoryFacts): string {
+  if (value === null || value === undefined || value === '') return '（空）';
+  const s = String(value);
+  if (field === 'how' && Object.hasOwn(POST_HOW_LABELS, s)) return POST_HOW_LABELS[s as PostHow];
+  if (field === 'committee' && (s === 'party' || s === 'residents')) return committeeName(s, h.orgKind);
+  if (field === 'position' && h.committee) return positionLabel(h.committee, s as Position);
+  return s;
 }
