@@ -369,7 +369,7 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     await page.getByRole('link', { name: '新增任职' }).click();
     await page.getByTestId('person-candidates').waitFor();
     await page.getByTestId('person-candidates').getByText('李秀英').click();
-    await page.locator('#post').selectOption({ label: `${RESIDENTS} · 副主任` });
+    await page.locator('#post').selectOption({ label: `村民委员会 · 副主任` });
     await shot(page, '3-17-post-new');
     await page.getByRole('button', { name: '保存任职' }).click();
     await page.getByText('已新增任职').waitFor();
@@ -395,7 +395,7 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     await page.getByTestId('id-number-ok').waitFor();
     await page.locator('#politicalStatus').selectOption({ label: '共青团员' });
     await page.locator('#educationHighest').selectOption({ label: '大学本科' });
-    await page.locator('#post').selectOption({ label: `${RESIDENTS} · 委员` });
+    await page.locator('#post').selectOption({ label: `村民委员会 · 委员` });
     await shot(page, '3-18b-post-new-person');
     await page.getByRole('button', { name: '新建人员并保存任职' }).click();
     await page.getByText('已新增任职').waitFor();

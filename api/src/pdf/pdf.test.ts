@@ -257,7 +257,7 @@ describe(`roster PDF (${engineLabel()})`, () => {
     const { res, bytes } = await download(`/api/orgs/${t.rootOrgId}/roster.pdf?asOf=2026-03-02`, auditor.cookie);
     expect(res.status).toBe(200);
     const text = pdfPages(bytes).join('\n');
-    expect(text).toContain('测试街道村(社区)“两委”成员花名册');
+    expect(text).toContain('测试街道村（社区）“两委”成员花名册');
     expect(text).toContain('东风村 第2届');
     expect(text).toContain('青石社区 第1届');
     expect(text).toContain('长岭村 第3届');
@@ -351,7 +351,7 @@ describe(`committee-structure PDF (${engineLabel()})`, () => {
     const number = res.headers.get('x-document-number')!;
     const pages = pdfPages(bytes);
     const text = pages.join('\n');
-    expect(text).toContain('测试街道村(社区)“两委”班子结构分析');
+    expect(text).toContain('测试街道村（社区）“两委”班子结构分析');
     expect(text).toMatch(/指标 本届 上届 ±/);
     expect(squash(text)).toContain(squash('“两委”成员（名）'));
     // Chart titles and axis labels come through svg-to-pdfkit in Noto (else they would vanish).

@@ -15,7 +15,7 @@ import {
 import { addTableSheet, HEADER_FILL, newWorkbook, type SheetColumn } from '../../excel/export.ts';
 import { buildImportTemplate, lookup, readImportSheet, type ImportColumn, type ImportProblem, type Lookup, type ParsedSheet as SharedParsedSheet, type RowReader } from '../../excel/import.ts';
 import { idChecksumChar, parseIdNumber } from './identity.ts';
-import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITY_LIST, ethnicityLabel, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
+import { COMMITTEE_LABELS, committeeName, EDUCATION_LABELS, ETHNICITY_LIST, ethnicityLabel, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
 import { isValidPosition } from './rules.ts';
 import type { RosterRow } from './queries.ts';
 
@@ -402,7 +402,7 @@ const ROSTER_EXPORT_VALUES: Record<ImportColumnKey, (r: RosterRow) => string | n
   educationHighest: (r) => EDUCATION_LABELS[r.education_highest],
   phone: (r) => r.phone,
   isVeteran: (r) => (r.is_veteran ? '是' : '否'),
-  committee: (r) => COMMITTEE_LABELS[r.committee],
+  committee: (r) => committeeName(r.committee, r.org_kind),
   position: (r) => (POSITION_LABELS[r.committee] as Record<string, string>)[r.position] ?? r.position,
   startDate: (r) => r.start_date,
   endDate: (r) => r.end_date,

@@ -14,12 +14,12 @@
 //   term, ending that term's open posts — the same rule as POST /api/terms);
 // - posts by person + term + committee + position + start date.
 import { sql, type Kysely } from 'kysely';
-import type { Committee, Database, EducationLevel, Gender, PoliticalStatus, Position, Post, PostHow, Term } from '@qingfeng/db';
+import type { Committee, Database, EducationLevel, OrgKind, Gender, PoliticalStatus, Position, Post, PostHow, Term } from '@qingfeng/db';
 import { eligibilityProblems } from './eligibility.ts';
 import { HEADER, type ImportColumnKey, type ImportProblem, type ImportRow, type ParsedSheet } from './excel.ts';
 import type { ProblemRef } from '../../excel/import.ts';
 import { chunks, lockOrgs, type PersonValues, type RosterScope } from './queries.ts';
-import { COMMITTEE_LABELS } from './labels.ts';
+import { committeeName } from './labels.ts';
 import { personProblems, positionLabel, postProblems, TERM_END_REASON, termAdjustments, termProblems, type PostSpan, type RuleProblem, type TermSpan } from './rules.ts';
 
 export interface ImportSummary {
@@ -78,6 +78,7 @@ export interface ImportPlan {
 export interface ExistingVillage {
   id: number;
   name: string;
+  kind: OrgKind;
   active: boolean;
 }
 export interface ExistingPerson extends PersonValues {
@@ -101,7 +102,7 @@ async function fetchVillages(db: Kysely<Database>, scope: RosterScope, names: st
   const out: ExistingVillage[] = [];
   for (const chunk of chunks(names, IN_CHUNK)) {
     const r = await sql<ExistingVillage>`
-      SELECT id, name, active FROM org_unit
+      SELECT id, name, kind, active FROM org_unit
       WHERE path LIKE ${like(scope.path)} AND kind IN ('village', 'community') AND name = ANY(${chunk}::text[])`.execute(db);
     out.push(...r.rows);
   }
@@ -461,7 +462,7 @@ export function planImport(parsed: ParsedSheet, data: ImportData, today: string)
     rowOfKey.set(key, r.row);
     const stored = storedByKey.get(key);
     const name = personName.get(r.person.idNumber) ?? r.person.name;
-    const change = { row: r.row, name, village: village.name, ordinal: term.ordinal, committee: COMMITTEE_LABELS[r.committee], position: positionLabel(r.committee, r.position) };
+    const change = { row: r.row, name, village: village.name, ordinal: term.ordinal, committee: committeeName(r.committee, village.kind), position: positionLabel(r.committee, r.position) };
     if (stored) {
       const span = storedSpan.get(stored.id)!;
       const endDate = r.endDate ?? span.endDate;
@@ -521,8 +522,9 @@ export function planImport(parsed: ParsedSheet, data: ImportData, today: string)
       const t = spanOfKey.get(String(s.termId));
       if (t) s.termEndDate = t.endDate;
     }
+  const kindOf = new Map(data.villages.map((v) => [v.id, v.kind]));
   for (const c of toCheck) {
-    const found: RuleProblem[] = postProblems(c.span, c.term, villagePosts.get(c.orgUnitId) ?? []);
+    const found: RuleProblem[] = postProblems(c.span, c.term, villagePosts.get(c.orgUnitId) ?? [], kindOf.get(c.orgUnitId));
     for (const p of found) flag(c.row.row, POST_PROBLEM_COLUMNS[p.code] ?? POST_FIELD_COLUMNS[p.field ?? ''] ?? 'startDate', p.message);
   }
 

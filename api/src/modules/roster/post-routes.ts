@@ -59,7 +59,7 @@ async function checkPost(trx: Parameters<typeof q.lockVillageTerms>[0], orgId: n
   const term = terms.find((t) => t.id === termId)!;
   const others = await q.villagePostSpans(trx, orgId);
   const full: PostSpan = { ...span, termEndDate: term.end_date };
-  const problems = postProblems(full, { ordinal: term.ordinal, startDate: term.start_date, endDate: term.end_date }, others);
+  const problems = postProblems(full, { ordinal: term.ordinal, startDate: term.start_date, endDate: term.end_date }, others, await q.orgKindOf(trx, orgId));
   if (problems.length) throw refusePost(problems, span.id);
 }
 

@@ -115,6 +115,7 @@ export interface PeopleFilter {
 export interface CurrentPost {
   orgUnitId: number;
   orgName: string;
+  orgKind: OrgKind;
   committee: Committee;
   position: Position;
 }
@@ -138,7 +139,7 @@ export async function listPeople(db: Kysely<Database>, scope: RosterScope, f: Pe
       .select(personColumns)
       .select(
         sql<CurrentPost[]>`(
-          SELECT coalesce(json_agg(json_build_object('orgUnitId', cp.org_unit_id, 'orgName', co.name, 'committee', cp.committee, 'position', cp.position)
+          SELECT coalesce(json_agg(json_build_object('orgUnitId', cp.org_unit_id, 'orgName', co.name, 'orgKind', co.kind, 'committee', cp.committee, 'position', cp.position)
             ORDER BY cp.committee, cp.start_date), '[]'::json)
           FROM post cp JOIN org_unit co ON co.id = cp.org_unit_id JOIN term ct ON ct.id = cp.term_id
           WHERE cp.person_id = pe.id AND co.path LIKE ${like(scope.path)} AND ${postHeldOn('cp', f.asOf)} AND ${termInForceOn('ct', f.asOf)})`.as('current_posts'),
@@ -209,6 +210,7 @@ export async function updatePerson(db: Kysely<Database>, id: number, values: Par
 /** One of a person's posts, with its village and term. */
 export type PersonPost = Omit<Post, 'person_id' | 'created_at'> & {
   org_name: string;
+  org_kind: OrgKind;
   term_ordinal: number;
   term_start_date: string;
   term_end_date: string | null;
@@ -230,7 +232,7 @@ export async function getPersonDetail(db: Kysely<Database>, scope: RosterScope, 
   const person = await findPerson(db, scope, id);
   if (!person) return undefined;
   const posts = await sql<PersonPost>`
-    SELECT p.id, p.org_unit_id, o.name AS org_name, p.term_id, t.ordinal AS term_ordinal, t.start_date AS term_start_date,
+    SELECT p.id, p.org_unit_id, o.name AS org_name, o.kind AS org_kind, p.term_id, t.ordinal AS term_ordinal, t.start_date AS term_start_date,
            t.end_date AS term_end_date, p.committee, p.position, p.start_date, p.end_date, p.end_reason, p.how,
            (${postHeldOn('p', asOf)} AND ${termInForceOn('t', asOf)}) AS "heldAtAsOf"
     FROM post p JOIN term t ON t.id = p.term_id JOIN org_unit o ON o.id = p.org_unit_id
@@ -349,6 +351,11 @@ export type PostRow = Post;
 
 const postReturning = ['id', 'person_id', 'org_unit_id', 'term_id', 'committee', 'position', 'start_date', 'end_date', 'end_reason', 'how', 'created_at'] as const;
 
+/** The kind of an org unit (village or community names the residents' committee). */
+export async function orgKindOf(db: Kysely<Database>, id: number): Promise<OrgKind | undefined> {
+  return (await db.selectFrom('org_unit').select('kind').where('id', '=', id).executeTakeFirst())?.kind;
+}
+
 export async function findPostInScope(db: Kysely<Database>, scope: RosterScope, id: number) {
   return db
     .selectFrom('post as p')
@@ -459,6 +466,7 @@ export interface RosterRow extends DerivedFlags {
   post_id: number;
   org_unit_id: number;
   org_name: string;
+  org_kind: OrgKind;
   term_id: number;
   term_ordinal: number;
   election_date: string;
@@ -497,7 +505,7 @@ async function rosterRows(db: Kysely<Database>, scope: RosterScope, terms: RawBu
     a AS (
       SELECT p.* FROM post p JOIN t ON t.id = p.term_id WHERE ${postHeldOn('p', asOf)}
     )
-    SELECT a.id AS post_id, a.org_unit_id, o.name AS org_name, a.term_id, t.ordinal AS term_ordinal, t.election_date,
+    SELECT a.id AS post_id, a.org_unit_id, o.name AS org_name, o.kind AS org_kind, a.term_id, t.ordinal AS term_ordinal, t.election_date,
            a.person_id, pe.name, pe.gender, pe.id_number, pe.birth_date,
            extract(year FROM age(${asOf}::date, pe.birth_date))::int AS age,
            pe.ethnicity, pe.political_status, pe.party_join_date, pe.education_full_time, pe.education_highest,

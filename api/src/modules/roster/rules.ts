@@ -230,10 +230,11 @@ export function isValidPosition(committee: string, position: string): boolean {
 export function postShapeProblems(
   p: { committee: Committee; position: Position; startDate: string; endDate: string | null },
   term: { ordinal: number; startDate: string; endDate: string | null },
+  kind?: OrgKind,
 ): RuleProblem[] {
   const problems: RuleProblem[] = [];
   if (!isValidPosition(p.committee, p.position))
-    problems.push({ code: 'bad_position', message: `${COMMITTEE_LABELS[p.committee] ?? '该班子'}没有“${p.position}”这一职务`, field: 'position' });
+    problems.push({ code: 'bad_position', message: `${kind ? committeeName(p.committee, kind) : (COMMITTEE_LABELS[p.committee] ?? '该班子')}没有“${p.position}”这一职务`, field: 'position' });
   if (p.endDate !== null && p.endDate === p.startDate)
     // A post that ends the day it starts was never held: that is a record entered by mistake.
     problems.push({ code: 'end_on_start_day', message: `任职结束日期与开始日期相同（${p.startDate}），这条任职一天也没有生效。如系误录，请删除这条任职记录`, field: 'endDate' });
@@ -252,7 +253,8 @@ export function postShapeProblems(
  * and one residents' director at a time; one person holds at most one post per committee at a
  * time. A post with no end date is held until its term ends.
  */
-export function postConflicts(p: PostSpan, others: readonly PostSpan[]): RuleProblem[] {
+export function postConflicts(p: PostSpan, others: readonly PostSpan[], kind?: OrgKind): RuleProblem[] {
+  const committeeOf = (c: Committee) => (kind ? committeeName(c, kind) : COMMITTEE_LABELS[c]);
   const problems: RuleProblem[] = [];
   const end = earlierEnd(p.endDate, p.termEndDate);
   for (const o of others) {
@@ -264,11 +266,11 @@ export function postConflicts(p: PostSpan, others: readonly PostSpan[]): RulePro
     if (o.personKey === p.personKey) {
       problems.push({
         code: 'overlapping_post',
-        message: `${p.personName}同一时间已在${COMMITTEE_LABELS[p.committee]}任${positionLabel(o.committee, o.position)}（${span}），同一人在同一班子不能同时担任两个职务`,
+        message: `${p.personName}同一时间已在${committeeOf(p.committee)}任${positionLabel(o.committee, o.position)}（${span}），同一人在同一班子不能同时担任两个职务`,
         field: 'startDate',
       });
     } else if (isPrincipal(p.committee, p.position) && o.position === p.position) {
-      const what = p.committee === 'party' ? '党组织书记' : '村（居）民委员会主任';
+      const what = p.committee === 'party' ? '党组织书记' : `${committeeOf('residents')}主任`;
       problems.push({
         code: p.committee === 'party' ? 'second_secretary' : 'second_director',
         message: `同一时间只能有一名${what}：与${o.personName}的任职（${span}）重叠`,
@@ -280,10 +282,10 @@ export function postConflicts(p: PostSpan, others: readonly PostSpan[]): RulePro
 }
 
 /** All the problems of one post: shape, term and conflicts. */
-export function postProblems(p: PostSpan, term: { ordinal: number; startDate: string; endDate: string | null }, others: readonly PostSpan[]): RuleProblem[] {
-  const shape = postShapeProblems(p, term);
+export function postProblems(p: PostSpan, term: { ordinal: number; startDate: string; endDate: string | null }, others: readonly PostSpan[], kind?: OrgKind): RuleProblem[] {
+  const shape = postShapeProblems(p, term, kind);
   // Conflicts are only meaningful for a post whose own dates make sense.
-  return shape.length ? shape : postConflicts(p, others);
+  return shape.length ? shape : postConflicts(p, others, kind);
 }
 
 /** Joins problems into one Chinese message for an API error. */
