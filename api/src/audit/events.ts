@@ -11,6 +11,7 @@ export const AUDIT_EVENT_KINDS = {
   'user.disabled': '停用用户',
   'user.enabled': '启用用户',
   'user.password_reset': '重置密码',
+  'user.unlocked': '解除登录锁定',
   'org.created': '新建组织',
   'org.renamed': '重命名组织',
   'org.moved': '移动组织',

@@ -3,7 +3,8 @@
 // (ID numbers already masked there for roles that do not maintain rosters).
 import type { OrgKind } from '@qingfeng/db';
 import type { RosterRow } from '../modules/roster/queries.ts';
-import { committeeName, committeeShortName, EDUCATION_LABELS, ethnicityLabel, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS } from '../modules/roster/labels.ts';
+import { codeLabel, committeeName, committeeShortName, EDUCATION_LABELS, ethnicityLabel, GENDER_LABELS, POLITICAL_STATUS_LABELS } from '../modules/roster/labels.ts';
+import { positionLabel } from '../modules/roster/rules.ts';
 import type { PdfBuilder } from './document.ts';
 import { chineseDate } from '../time.ts';
 import { drawRegister, type RegisterSpec } from './register.ts';
@@ -84,14 +85,14 @@ export function buildRosterDocument(
       term: first ? { ordinal: first.term_ordinal, electionDate: first.election_date } : null,
       lines: list.map((r) => ({
         name: r.name,
-        gender: GENDER_LABELS[r.gender],
+        gender: codeLabel(GENDER_LABELS, r.gender) ?? r.gender,
         born: r.birth_date.slice(0, 7).replace('-', '.'),
         age: r.age,
         ethnicity: ethnicityLabel(r.ethnicity),
-        politicalStatus: POLITICAL_STATUS_LABELS[r.political_status],
-        education: EDUCATION_LABELS[r.education_highest],
+        politicalStatus: codeLabel(POLITICAL_STATUS_LABELS, r.political_status) ?? r.political_status,
+        education: codeLabel(EDUCATION_LABELS, r.education_highest) ?? r.education_highest,
         committee: committeeLabel(r.committee, v.kind),
-        position: (POSITION_LABELS[r.committee] as Record<string, string>)[r.position] ?? r.position,
+        position: positionLabel(r.committee, r.position),
         idNumber: r.id_number,
         marks: r.dualRole ? '一肩挑' : r.crossServing ? '交叉任职' : '',
       })),

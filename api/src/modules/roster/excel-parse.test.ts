@@ -101,7 +101,7 @@ describe('reading the roster sheet', () => {
   it('names missing columns, unreadable files and empty sheets', async () => {
     const r = await parseRosterWorkbook(await file([], { headers: ['村（社区）', '姓名'] }));
     expect(r.problems.map((p) => p.message)).toContain('缺少必填列“公民身份号码”');
-    expect((await parseRosterWorkbook(new TextEncoder().encode('not a workbook'))).problems[0]!.message).toMatch(/无法读取文件/);
+    await expect(parseRosterWorkbook(new TextEncoder().encode('not a workbook'))).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/无法读取文件/) });
     expect((await parseRosterWorkbook(await file([]))).problems[0]!.message).toMatch(/没有数据/);
   });
 

@@ -84,4 +84,19 @@ export const ETHNICITY_LIST: readonly (readonly [code: string, name: string])[] 
 ];
 export const ETHNICITIES: ReadonlyMap<string, string> = new Map(ETHNICITY_LIST);
 
-export const ethnicityLabel = (code: string): string => ETHNICITIES.get(code) ?? code;
+export const ethnicityLabel = (code: string): string => (typeof code === 'string' ? ETHNICITIES.get(code) : undefined) ?? code;
+
+/**
+ * A code table's label for `key`, or `undefined` when the table has no such code. Only the table's own
+ * keys count: `key in TABLE` and `TABLE[key]` also find inherited members (`toString`, `constructor`,
+ * `__proto__`), which let a forged code through validation and later crashed documents drawn from it.
+ */
+export function codeLabel(table: Readonly<Record<string, string>> | ReadonlyMap<string, string>, key: string | null | undefined): string | undefined {
+  if (typeof key !== 'string') return undefined;
+  if (table instanceof Map) return table.get(key);
+  const record = table as Readonly<Record<string, string>>;
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** Whether `code` is a 民族 code of GB/T 3304. */
+export const isEthnicityCode = (code: string): boolean => ETHNICITIES.has(code);

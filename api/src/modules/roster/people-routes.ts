@@ -7,7 +7,7 @@ import { allow } from '../../http/guard.ts';
 import { dbId, idParam, isoDate, pagination, v } from '../../http/validate.ts';
 import { conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
-import { ETHNICITIES } from './labels.ts';
+import { isEthnicityCode } from './labels.ts';
 import { personProblems, todayInShanghai } from './rules.ts';
 import { asOfQuery, historyItems, READERS, rejected, scopeOf, today } from './route-helpers.ts';
 import * as q from './queries.ts';
@@ -16,7 +16,7 @@ import * as q from './queries.ts';
 
 const name = z.string().trim().min(1, '姓名不能为空').max(40, '姓名最多 40 个字符');
 const idNumber = z.string().trim().min(1, '公民身份号码不能为空').max(20, '公民身份号码应为 18 位');
-const ethnicity = z.string().refine((s) => ETHNICITIES.has(s), '民族代码无效（GB/T 3304，如 01 = 汉族）');
+const ethnicity = z.string().refine(isEthnicityCode, '民族代码无效（GB/T 3304，如 01 = 汉族）');
 const phone = z.string().trim().regex(/^[0-9+\-() ]{5,20}$/, '电话号码格式不正确');
 const personFields = {
   orgUnitId: dbId,

@@ -8,7 +8,7 @@
 // A new term's start is the previous term's end, with no day arithmetic.
 import { COMMITTEES, EDUCATION_LEVELS, POSITIONS, type Committee, type EducationLevel, type Gender, type OrgKind, type Position, type PostHow, type Role } from '@qingfeng/db';
 import { idNumberMismatch, isValidDate, parseIdNumber } from './identity.ts';
-import { COMMITTEE_LABELS, committeeName, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
+import { codeLabel, COMMITTEE_LABELS, committeeName, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
 
 export { committeeName } from './labels.ts';
 
@@ -219,7 +219,9 @@ export function isPrincipal(committee: Committee, position: Position): boolean {
 }
 
 export function positionLabel(committee: Committee, position: Position): string {
-  return (POSITION_LABELS[committee] as Record<string, string>)[position] ?? position;
+  // Stored rows and imported cells reach here too: look codes up by own keys only.
+  const table: Readonly<Record<string, string>> = (COMMITTEES as readonly string[]).includes(committee) ? POSITION_LABELS[committee] : {};
+  return codeLabel(table, position) ?? position;
 }
 
 export function isValidPosition(committee: string, position: string): boolean {
@@ -234,7 +236,7 @@ export function postShapeProblems(
 ): RuleProblem[] {
   const problems: RuleProblem[] = [];
   if (!isValidPosition(p.committee, p.position))
-    problems.push({ code: 'bad_position', message: `${kind ? committeeName(p.committee, kind) : (COMMITTEE_LABELS[p.committee] ?? '该班子')}没有“${p.position}”这一职务`, field: 'position' });
+    problems.push({ code: 'bad_position', message: `${kind ? committeeName(p.committee, kind) : (codeLabel(COMMITTEE_LABELS, p.committee) ?? '该班子')}没有“${p.position}”这一职务`, field: 'position' });
   if (p.endDate !== null && p.endDate === p.startDate)
     // A post that ends the day it starts was never held: that is a record entered by mistake.
     problems.push({ code: 'end_on_start_day', message: `任职结束日期与开始日期相同（${p.startDate}），这条任职一天也没有生效。如系误录，请删除这条任职记录`, field: 'endDate' });
