@@ -79,9 +79,19 @@ const raw = new Hono()
     return c.json({ ok: true });
   });
 
+// Requests still being answered (the load generator may hang up while a handler runs).
+let inFlight = 0;
 const listen = (fetch: (req: Request) => Response | Promise<Response>) =>
   new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const counted = async (req: Request) => {
+      inFlight++;
+      try {
+        return await fetch(req);
+      } finally {
+        inFlight--;
+      }
+    };
+    const s = serve({ fetch: counted, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
 const app = createApp({ db, engine: bench.engine });
 const servers = [await listen(app.fetch), await listen(bare.fetch), await listen(raw.fetch)];
@@ -106,7 +116,8 @@ process.send!({ targets });
 process.on('message', async (m) => {
   if (m !== 'stop') return;
   // Let requests still in flight finish before the database goes away.
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  for (const s of servers) s.close();
+  for (let waited = 0; inFlight > 0 && waited < 60_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
   await bench.dispose();
   process.exit(0);
 });
