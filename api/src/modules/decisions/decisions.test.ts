@@ -301,7 +301,7 @@ describe(`counting (${engineLabel()})`, () => {
 });
 
 describe(`attachments (${engineLabel()})`, () => {
-  const upload = (ownerId: number, bytes: Uint8Array, name: string, cookie = office) => {
+  const upload = (ownerId: number, bytes: Uint8Array<ArrayBuffer>, name: string, cookie = office) => {
     const form = new FormData();
     form.set('ownerKind', 'decision_item');
     form.set('ownerId', String(ownerId));
