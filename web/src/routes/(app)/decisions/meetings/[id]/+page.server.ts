@@ -40,7 +40,7 @@ export const actions: Actions = {
         title: text(data, `title_${i}`),
         role: text(data, `role_${i}`) === 'observer' ? ('observer' as const) : ('member' as const),
         isPrincipal: principal === String(i),
-        attendance: attendance === 'present' || attendance === 'absent' ? attendance : null,
+        attendance: attendance === 'present' || attendance === 'absent' ? (attendance as 'present' | 'absent') : null,
         absenceReason: text(data, `reason_${i}`),
       });
     }
