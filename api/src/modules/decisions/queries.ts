@@ -323,11 +323,7 @@ export interface ItemValues {
 }
 
 export async function insertItem(db: Db, meeting: { id: number; org_unit_id: number }, v: ItemValues, userId: number, now: Date): Promise<number> {
-  const { next } = await db
-    .selectFrom('decision_item')
-    .select(sql<number>`coalesce(max(seq), 0)::int + 1`.as('next'))
-    .where('meeting_id', '=', meeting.id)
-    .executeTakeFirstOrThrow();
+  const next = await nextSeq(db, meeting.id);
   const r = await db
     .insertInto('decision_item')
     .values({ ...v, meeting_id: meeting.id, org_unit_id: meeting.org_unit_id, seq: next, flags: [], created_by: userId, created_at: now, updated_at: now })
@@ -643,4 +639,116 @@ export async function orgNames(db: Db, ids: readonly number[]) {
   if (ids.length === 0) return new Map<number, { name: string; kind: OrgKind; path: string }>();
   const rows = await db.selectFrom('org_unit').select(['id', 'name', 'kind', 'path']).where('id', 'in', [...ids]).execute();
   return new Map(rows.map((r) => [r.id, { name: r.name, kind: r.kind, path: r.path }]));
+}
+
+// ---- register (台账) and minutes ----
+
+/**
+ * The register of a subtree and year: every item of the four categories at meetings held in the year
+ * (decided, deferred or still open), with its meeting and attendance, in date order.
+ */
+export async function registerRows(db: Db, orgPath: string, year: number) {
+  const [from, to] = yearRange(year);
+  return db
+    .selectFrom('decision_item as i')
+    .innerJoin('decision_meeting as m', 'm.id', 'i.meeting_id')
+    .innerJoin('org_unit as o', 'o.id', 'i.org_unit_id')
+    .select([
+      'i.id',
+      'i.seq',
+      'o.name as org_name',
+      'm.kind as meeting_kind',
+      'm.held_on',
+      'm.held_time',
+      'i.category',
+      'i.title',
+      'i.amount_fen',
+      'i.voting_method',
+      'i.votes_for',
+      'i.votes_against',
+      'i.votes_abstain',
+      'i.outcome',
+      'i.flags',
+      'i.closed_at',
+      'i.implementation_result',
+      sql<number>`(SELECT count(*)::int FROM decision_member dm WHERE dm.meeting_id = m.id AND dm.role = 'member')`.as('expected'),
+      sql<number>`(SELECT count(*)::int FROM decision_member dm WHERE dm.meeting_id = m.id AND dm.role = 'member' AND dm.attendance = 'present')`.as('present'),
+      sql<number>`(SELECT count(*)::int FROM decision_amendment a WHERE a.item_id = i.id)`.as('amendments'),
+    ])
+    .where('o.path', 'like', like(orgPath))
+    .where('m.held_on', '>=', from)
+    .where('m.held_on', '<', to)
+    .where('i.category', 'in', [...MAJOR_CATEGORIES])
+    .orderBy('m.held_on')
+    .orderBy('m.held_time')
+    .orderBy('m.id')
+    .orderBy('i.seq')
+    .execute();
+}
+export type RegisterRow = Awaited<ReturnType<typeof registerRows>>[number];
+
+/** Everything the minutes print: the meeting, its members, and each item in full. */
+export async function minutesData(db: Db, scopePath: string, meetingId: number) {
+  const found = await getMeeting(db, scopePath, meetingId);
+  if (!found) return undefined;
+  const items = [];
+  for (const it of found.items) items.push((await getItem(db, scopePath, it.id))!);
+  return { ...found, items };
+}
+
+// ---- import ----
+
+/** Orgs of the subtree that hold meetings, by name (a name used twice cannot be imported by name). */
+export async function meetingOrgsByName(db: Db, orgPath: string) {
+  const rows = await db
+    .selectFrom('org_unit')
+    .select(['id', 'name', 'kind', 'path'])
+    .where('path', 'like', like(orgPath))
+    .where('kind', 'in', ['subdistrict', 'village', 'community'])
+    .where('active', '=', true)
+    .execute();
+  const byName = new Map<string, DecisionOrg[]>();
+  for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+  return byName;
+}
+
+/** Titles already recorded at meetings of these orgs on these dates: 'orgId|date|title'. */
+export async function existingItemKeys(db: Db, orgIds: readonly number[], dates: readonly string[]): Promise<Set<string>> {
+  if (orgIds.length === 0 || dates.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('decision_item as i')
+    .innerJoin('decision_meeting as m', 'm.id', 'i.meeting_id')
+    .select(['i.org_unit_id', 'm.held_on', 'i.title'])
+    .where('i.org_unit_id', 'in', [...new Set(orgIds)])
+    .where('m.held_on', 'in', [...new Set(dates)])
+    .execute();
+  return new Set(rows.map((r) => `${r.org_unit_id}|${r.held_on}|${r.title}`));
+}
+
+/** An existing meeting of the org, kind and date (to add imported items to), or undefined. */
+export async function findMeetingOn(db: Db, orgId: number, kind: MeetingKind, heldOn: string) {
+  return db
+    .selectFrom('decision_meeting')
+    .select(['id', 'org_unit_id'])
+    .where('org_unit_id', '=', orgId)
+    .where('kind', '=', kind)
+    .where('held_on', '=', heldOn)
+    .orderBy('id')
+    .executeTakeFirst();
+}
+
+/** Inserts items (≤ 1,000 per statement) and returns their ids in order. */
+export async function insertItems(db: Db, rows: readonly (ItemValues & { meeting_id: number; org_unit_id: number; seq: number })[], userId: number, now: Date): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000).map((r) => ({ ...r, flags: [], created_by: userId, created_at: now, updated_at: now }));
+    const got = await db.insertInto('decision_item').values(chunk).returning('id').execute();
+    ids.push(...got.map((g) => g.id));
+  }
+  return ids;
+}
+
+export async function nextSeq(db: Db, meetingId: number): Promise<number> {
+  const r = await db.selectFrom('decision_item').select(sql<number>`coalesce(max(seq), 0)::int + 1`.as('next')).where('meeting_id', '=', meetingId).executeTakeFirstOrThrow();
+  return r.next;
 }

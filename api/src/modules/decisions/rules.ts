@@ -420,3 +420,9 @@ export function shapeStatistics(rows: readonly StatisticsRow[], orgs: ReadonlyMa
     flaggedByRule,
   };
 }
+
+/** A moment as documents print it, in Beijing time: '2026年12月2日 05:28'. */
+export function docDateTime(at: Date | string): string {
+  const d = new Date(new Date(at).getTime() + 8 * 3_600_000);
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+}
