@@ -174,7 +174,7 @@ describe(`items, checks and closing (${engineLabel()})`, () => {
     expect(amended.status).toBe(201);
     expect(amended.body.amendments).toMatchObject([{ subject: '金额', reason: '会议记录誊写笔误' }]);
     expect(amended.body.item.votes_for).toBe(5);
-    const audit = await t.handle.db.selectFrom('audit_event').select('kind').where('object_type', '=', 'decision_item').where('object_id', '=', String(itemId)).execute();
+    const audit = await t.handle.db.selectFrom('audit_event').select('kind').where('object_type', '=', 'decision_item').where('object_id', '=', String(itemId)).orderBy('id').execute();
     expect(audit.map((a) => a.kind)).toEqual(expect.arrayContaining(['decision.item_created', 'decision.opinions_updated', 'decision.item_closed', 'decision.amendment_added']));
   });
 
@@ -326,7 +326,7 @@ describe(`attachments (${engineLabel()})`, () => {
     expect(dl.status).toBe(200);
     expect(dl.headers.get('content-type')).toBe('application/pdf');
     expect(new Uint8Array(await dl.arrayBuffer())).toEqual(pdf);
-    const audit = await t.handle.db.selectFrom('audit_event').select('kind').where('object_type', '=', 'attachment').where('object_id', '=', String(r.body.attachment.id)).execute();
+    const audit = await t.handle.db.selectFrom('audit_event').select('kind').where('object_type', '=', 'attachment').where('object_id', '=', String(r.body.attachment.id)).orderBy('id').execute();
     expect(audit.map((a) => a.kind)).toEqual(['attachment.uploaded', 'attachment.downloaded']);
     const detail = await get<ItemBody>(`/api/decisions/items/${target}`);
     expect(detail.body.attachments).toHaveLength(1);
