@@ -62,3 +62,10 @@ export const OUTCOME_CLASSES: Record<string, string> = {
   rejected: 'bg-stone-100 text-stone-700 ring-stone-300',
   deferred: 'bg-amber-50 text-amber-800 ring-amber-200',
 };
+
+/** A moment in Beijing time as tables show it: '2026-12-02 05:28'. */
+export function tableTime(at: string | Date | null | undefined): string {
+  if (!at) return '—';
+  const d = new Date(new Date(at).getTime() + 8 * 3_600_000);
+  return Number.isNaN(d.getTime()) ? '—' : d.toISOString().slice(0, 16).replace('T', ' ');
+}
