@@ -598,14 +598,10 @@ export async function listItems(db: Db, f: ItemListFilter & { page: number; page
   return { items: rows, total: total.n, page: f.page, pageSize: f.pageSize };
 }
 
-/**
- * The statistics of one subtree and year in one statement: the counted total, by category (with
- * amounts), by org, by month × category, and flags by rule (over all items of the year, since a flag
- * such as `threshold` sits on ordinary items).
- */
-export async function decisionStatistics(db: Db, orgPath: string, year: number) {
+/** The statistics statement (also run bare by the benchmark as the endpoint's baseline). */
+export function decisionStatisticsQuery(orgPath: string, year: number) {
   const [from, to] = yearRange(year);
-  const { rows } = await sql<{ dim: string; key1: string | null; key2: string | null; n: number; amount: number }>`
+  return sql<{ dim: string; key1: string | null; key2: string | null; n: number; amount: number }>`
     WITH items AS (
       SELECT i.id, i.category, i.org_unit_id, i.amount_fen, i.flags, i.outcome,
              extract(month FROM m.held_on)::int AS month, ${countedItem} AS counted
@@ -626,20 +622,25 @@ export async function decisionStatistics(db: Db, orgPath: string, year: number) 
     SELECT 'category', category, NULL, count(*) FILTER (WHERE counted)::int, coalesce(sum(amount_fen) FILTER (WHERE counted), 0)::float8
       FROM items GROUP BY category
     UNION ALL
-    SELECT 'org', org_unit_id::text, NULL, count(*)::int, coalesce(sum(amount_fen), 0)::float8 FROM items WHERE counted GROUP BY org_unit_id
+    SELECT 'org', c.org_unit_id::text, ou.name, c.n, c.amount
+      FROM (SELECT org_unit_id, count(*)::int AS n, coalesce(sum(amount_fen), 0)::float8 AS amount FROM items WHERE counted GROUP BY org_unit_id) c
+      JOIN org_unit ou ON ou.id = c.org_unit_id
     UNION ALL
     SELECT 'month', month::text, category, count(*)::int, 0 FROM items WHERE counted GROUP BY month, category
     UNION ALL
     SELECT 'rule', f.rule, NULL, count(DISTINCT items.id)::int, 0
-      FROM items, jsonb_to_recordset(items.flags) AS f(rule text) GROUP BY f.rule`.execute(db);
-  return rows;
+      FROM items, jsonb_to_recordset(items.flags) AS f(rule text) GROUP BY f.rule`;
 }
 
-export async function orgNames(db: Db, ids: readonly number[]) {
-  if (ids.length === 0) return new Map<number, { name: string; kind: OrgKind; path: string }>();
-  const rows = await db.selectFrom('org_unit').select(['id', 'name', 'kind', 'path']).where('id', 'in', [...ids]).execute();
-  return new Map(rows.map((r) => [r.id, { name: r.name, kind: r.kind, path: r.path }]));
+/**
+ * The statistics of one subtree and year in one statement: the counted total, by category (with
+ * amounts), by org (with its name), by month × category, and flags by rule (over all items of the
+ * year, since a flag such as `threshold` sits on ordinary items).
+ */
+export async function decisionStatistics(db: Db, orgPath: string, year: number) {
+  return (await decisionStatisticsQuery(orgPath, year).execute(db)).rows;
 }
+
 
 // ---- register (台账) and minutes ----
 

@@ -38,10 +38,8 @@ export const decisionReportRoutes = new Hono<AppEnv>()
   .get('/decisions', allow(...DECISION_READERS), v('query', z.object(orgYear)), async (c) => {
     const f = c.req.valid('query');
     const { org, year } = await resolve(c, f.org, f.year);
-    const db = c.get('db');
-    const rows = await q.decisionStatistics(db, org.path, year);
-    const names = await q.orgNames(db, rows.filter((r) => r.dim === 'org').map((r) => Number(r.key1)));
-    return c.json({ org: { id: org.id, name: org.name, kind: org.kind }, year, ...shapeStatistics(rows, names) });
+    const rows = await q.decisionStatistics(c.get('db'), org.path, year);
+    return c.json({ org: { id: org.id, name: org.name, kind: org.kind }, year, ...shapeStatistics(rows) });
   })
   .get('/decisions/items', allow(...DECISION_READERS), v('query', drillQuery), async (c) => {
     const f = c.req.valid('query');

@@ -387,7 +387,7 @@ export interface StatisticsRow {
 }
 
 /** Shapes the statistics statement's rows (queries.decisionStatistics) into the report. */
-export function shapeStatistics(rows: readonly StatisticsRow[], orgs: ReadonlyMap<number, { name: string }>) {
+export function shapeStatistics(rows: readonly StatisticsRow[]) {
   const one = (dim: string) => rows.find((r) => r.dim === dim);
   const byCategory = MAJOR_CATEGORIES.map((category) => {
     const r = rows.find((x) => x.dim === 'category' && x.key1 === category);
@@ -395,7 +395,8 @@ export function shapeStatistics(rows: readonly StatisticsRow[], orgs: ReadonlyMa
   });
   const byOrg = rows
     .filter((r) => r.dim === 'org')
-    .map((r) => ({ orgId: Number(r.key1), name: orgs.get(Number(r.key1))?.name ?? '', count: r.n, amountFen: r.amount }));
+    .map((r) => ({ orgId: Number(r.key1), name: r.key2 ?? '', count: r.n, amountFen: r.amount }))
+    .sort((a, b) => b.count - a.count || a.orgId - b.orgId);
   const byMonth = Array.from({ length: 12 }, (_, i) => {
     const month = i + 1;
     const cells = rows.filter((r) => r.dim === 'month' && Number(r.key1) === month);
