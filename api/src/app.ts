@@ -14,6 +14,8 @@ import { settingRoutes } from './modules/settings/routes.ts';
 import { orgRosterRoutes, peopleRoutes, postRoutes, rosterRoutes, termRoutes } from './modules/roster/routes.ts';
 import { reportRoutes } from './modules/reports/routes.ts';
 import { documentRoutes, pdfRoutes } from './pdf/routes.ts';
+import { decisionReportRoutes, decisionRoutes } from './modules/decisions/routes.ts';
+import { attachmentRoutes } from './modules/attachments/routes.ts';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -61,6 +63,10 @@ export function createApp({ db, clock = systemClock, engine }: AppDeps) {
     .route('/roster', rosterRoutes)
     .route('/reports', reportRoutes)
     .route('/documents', documentRoutes)
+    .route('/decisions', decisionRoutes)
+    // GET /reports/decisions(/items): beside reportRoutes' own paths.
+    .route('/reports', decisionReportRoutes)
+    .route('/attachments', attachmentRoutes)
     // PDF downloads at /orgs/:id/roster.pdf and /reports/committee-structure.pdf (no other route has these paths).
     .route('/', pdfRoutes);
 

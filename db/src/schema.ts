@@ -198,6 +198,161 @@ export interface LoginThrottleTable {
   failures: number;
   window_start: Timestamp;
   locked_until: Timestamp | null;
+// ---- 三重一大 decisions (domain.md §6) ----
+
+export const MEETING_KINDS = ['subdistrict_committee', 'village_party', 'joint_committees', 'party_members', 'villager_representatives', 'villagers'] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+export const DECISION_CATEGORIES = ['major_decision', 'cadre_appointment', 'major_project', 'large_fund', 'ordinary'] as const;
+export type DecisionCategory = (typeof DECISION_CATEGORIES)[number];
+export const MEMBER_ROLES = ['member', 'observer'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+export const ATTENDANCE = ['present', 'absent'] as const;
+export type Attendance = (typeof ATTENDANCE)[number];
+export const OPINIONS = ['agree', 'disagree', 'defer'] as const;
+export type Opinion = (typeof OPINIONS)[number];
+export const VOTING_METHODS = ['show_of_hands', 'oral', 'secret_ballot', 'roll_call'] as const;
+export type VotingMethod = (typeof VOTING_METHODS)[number];
+export const OUTCOMES = ['adopted', 'rejected', 'deferred'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+/** 四议两公开, in order. */
+export const DECISION_STEPS = ['proposal', 'deliberation', 'members_meeting', 'resolution', 'resolution_disclosure', 'result_disclosure'] as const;
+export type DecisionStep = (typeof DECISION_STEPS)[number];
+export const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
+
+/** A flag raised by a check in modules/decisions/rules.ts. */
+export interface DecisionFlag {
+  rule: string;
+  /** Chinese explanation of what is wrong on this item. */
+  message: string;
+  /** The rule it comes from (regulation or domain.md section). */
+  source: string;
+}
+
+export interface DecisionMeetingTable {
+  id: Generated<number>;
+  org_unit_id: number;
+  kind: MeetingKind;
+  held_on: DateString;
+  /** Local time 'HH:MM:SS' or null. */
+  held_time: string | null;
+  place: Generated<string>;
+  chair: Generated<string>;
+  recorder: Generated<string>;
+  notes: Generated<string>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DecisionMemberTable {
+  id: Generated<number>;
+  meeting_id: number;
+  person_id: number | null;
+  name: string;
+  title: Generated<string>;
+  role: MemberRole;
+  is_principal: Generated<boolean>;
+  attendance: Attendance | null;
+  absence_reason: Generated<string>;
+  sort_order: number;
+}
+
+export interface DecisionItemTable {
+  id: Generated<number>;
+  meeting_id: number;
+  org_unit_id: number;
+  seq: number;
+  category: DecisionCategory;
+  title: string;
+  summary: Generated<string>;
+  amount_fen: number | null;
+  proposer: Generated<string>;
+  motion_reason: Generated<string>;
+  voting_method: VotingMethod | null;
+  votes_for: number | null;
+  votes_against: number | null;
+  votes_abstain: number | null;
+  outcome: Outcome | null;
+  implementation_result: Generated<string>;
+  implementation_date: DateString | null;
+  deferred_from_item_id: number | null;
+  flags: Json<DecisionFlag[]>;
+  closed_at: Timestamp | null;
+  closed_by: number | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DecisionOpinionTable {
+  id: Generated<number>;
+  item_id: number;
+  member_id: number;
+  position: number;
+  opinion: Opinion;
+  remark: Generated<string>;
+}
+
+export interface DecisionRecusalTable {
+  id: Generated<number>;
+  item_id: number;
+  member_id: number;
+  reason: string;
+}
+
+export interface DecisionDisclosureTable {
+  id: Generated<number>;
+  item_id: number;
+  disclosed_on: DateString;
+  form: string;
+  location: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface DecisionStepTable {
+  id: Generated<number>;
+  item_id: number;
+  step: DecisionStep;
+  held_on: DateString;
+  expected: number | null;
+  present: number | null;
+  votes_for: number | null;
+  content: Generated<string>;
+  signed_by: Generated<string>;
+  merged: Generated<boolean>;
+  updated_at: Timestamp;
+}
+
+export interface DecisionAmendmentTable {
+  id: Generated<number>;
+  item_id: number;
+  subject: string;
+  correction: string;
+  reason: string;
+  created_by: number | null;
+  created_by_name: string;
+  created_at: CreatedAt;
+}
+
+export interface DecisionThresholdTable {
+  org_unit_id: number;
+  amount_fen: number;
+  updated_at: Timestamp;
+}
+
+export interface AttachmentTable {
+  id: Generated<number>;
+  owner_kind: string;
+  owner_id: number;
+  org_unit_id: number;
+  file_name: string;
+  media_type: AttachmentType;
+  byte_size: number;
+  sha256: string;
+  content: Uint8Array;
+  created_by: number | null;
+  created_at: CreatedAt;
 }
 
 export interface Database {
@@ -211,6 +366,16 @@ export interface Database {
   post: PostTable;
   document: DocumentTable;
   login_throttle: LoginThrottleTable;
+  decision_meeting: DecisionMeetingTable;
+  decision_member: DecisionMemberTable;
+  decision_item: DecisionItemTable;
+  decision_opinion: DecisionOpinionTable;
+  decision_recusal: DecisionRecusalTable;
+  decision_disclosure: DecisionDisclosureTable;
+  decision_step: DecisionStepTable;
+  decision_amendment: DecisionAmendmentTable;
+  decision_threshold: DecisionThresholdTable;
+  attachment: AttachmentTable;
 }
 
 export type OrgUnit = Selectable<OrgUnitTable>;
@@ -224,3 +389,8 @@ export type PersonUpdate = Updateable<PersonTable>;
 export type Term = Selectable<TermTable>;
 export type Post = Selectable<PostTable>;
 export type DocumentRecord = Selectable<DocumentTable>;
+export type DecisionMeeting = Selectable<DecisionMeetingTable>;
+export type DecisionMember = Selectable<DecisionMemberTable>;
+export type DecisionItem = Selectable<DecisionItemTable>;
+export type DecisionStepRow = Selectable<DecisionStepTable>;
+export type DecisionAmendment = Selectable<DecisionAmendmentTable>;
