@@ -198,6 +198,8 @@ export interface LoginThrottleTable {
   failures: number;
   window_start: Timestamp;
   locked_until: Timestamp | null;
+}
+
 // ---- 三重一大 decisions (domain.md §6) ----
 
 export const MEETING_KINDS = ['subdistrict_committee', 'village_party', 'joint_committees', 'party_members', 'villager_representatives', 'villagers'] as const;
