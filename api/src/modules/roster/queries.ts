@@ -377,7 +377,8 @@ export async function villagePostSpans(db: Kysely<Database>, orgId: number): Pro
   }));
 }
 
-export type PostValues = Omit<Post, 'id' | 'created_at'>;
+/** eligibility_override: set only when an ineligible person's post is added with a written reason (discipline module). */
+export type PostValues = Omit<Post, 'id' | 'created_at' | 'eligibility_override'> & { eligibility_override?: string | null };
 
 export async function insertPost(db: Kysely<Database>, v: PostValues): Promise<PostRow> {
   return db.insertInto('post').values(v).returning(postReturning).executeTakeFirstOrThrow() as Promise<PostRow>;
