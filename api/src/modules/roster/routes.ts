@@ -4,7 +4,7 @@
 import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { z } from 'zod';
-import { COMMITTEES, EDUCATION_LEVELS, GENDERS, POLITICAL_STATUSES, POST_HOW, type Committee, type Position } from '@qingfeng/db';
+import { COMMITTEES, EDUCATION_LEVELS, GENDERS, PERSON_CATEGORIES, POLITICAL_STATUSES, POST_HOW, type Committee, type Position } from '@qingfeng/db';
 import type { AppEnv } from '../../context.ts';
 import { allow, ALL_ROLES, currentUser } from '../../http/guard.ts';
 import { dbId, idParam, isoDate, pagination, v } from '../../http/validate.ts';
@@ -55,6 +55,7 @@ const personFields = {
   educationHighest: z.enum(EDUCATION_LEVELS),
   phone: phone.nullable().optional(),
   isVeteran: z.boolean().optional(),
+  category: z.enum(PERSON_CATEGORIES).optional(),
 };
 const personCreate = z.object(personFields).strict();
 const personPatch = z.object(personFields).partial().strict();
@@ -74,6 +75,7 @@ function toPersonValues(p: PersonInput, normalisedId: string): q.PersonValues {
     education_highest: p.educationHighest,
     phone: p.phone ?? null,
     is_veteran: p.isVeteran ?? false,
+    category: p.category ?? 'village_cadre',
   };
 }
 
@@ -91,6 +93,7 @@ function fromPersonRow(r: q.PersonRow): PersonInput {
     educationHighest: r.education_highest,
     phone: r.phone,
     isVeteran: r.is_veteran,
+    category: r.category,
   };
 }
 
@@ -282,6 +285,8 @@ const postCreate = z
     endDate: isoDate.nullable().optional(),
     endReason: endReason.nullable().optional(),
     how: z.enum(POST_HOW),
+    /** Written reason to add a person who is not eligible (domain.md §3); audited and marked on the post. */
+    eligibilityOverride: z.string().trim().min(4, '特批理由至少 4 个字').max(500).optional(),
   })
   .strict();
 const postEnd = z.object({ endDate: isoDate, endReason }).strict();
@@ -331,9 +336,10 @@ export const postRoutes = new Hono<AppEnv>()
         endDate: body.endDate ?? null,
       };
       await checkPost(trx, term.org_unit_id, term.id, span);
-      // Eligibility (domain §3) plugs in here once sanctions exist: see eligibility.ts.
-      const ineligible = (await eligibilityProblems(trx, [{ personId: person.id, personKey: String(person.id), startDate: body.startDate }])).get(String(person.id));
-      if (ineligible) throw rejected([ineligible]);
+      // Eligibility (domain §3): refused unless overridden with a written reason (see eligibility.ts).
+      const ineligible = (await eligibilityProblems(trx, [{ personId: person.id, personKey: String(person.id), startDate: body.startDate, personName: person.name }])).get(String(person.id));
+      if (ineligible && !body.eligibilityOverride) throw rejected([ineligible]);
+      const override = ineligible ? body.eligibilityOverride! : null;
       const created = await q.insertPost(trx, {
         person_id: person.id,
         org_unit_id: term.org_unit_id,
@@ -344,7 +350,10 @@ export const postRoutes = new Hono<AppEnv>()
         end_date: span.endDate,
         end_reason: span.endDate === null ? null : (body.endReason ?? null),
         how: body.how,
+        eligibility_override: override,
       });
+      if (override)
+        await audit({ kind: 'eligibility.overridden', objectType: 'post', objectId: created.id, orgUnitId: term.org_unit_id, details: { personId: person.id, name: person.name, on: body.startDate, reason: override } });
       await audit({
         kind: 'post.created',
         objectType: 'post',
@@ -480,7 +489,12 @@ export const orgRosterRoutes = new Hono<AppEnv>()
 
 /** Largest upload accepted. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
-const uploadForm = z.object({ file: z.instanceof(File, { message: '请选择要上传的 Excel 文件（字段名 file）' }) });
+const uploadForm = z.object({
+  file: z.instanceof(File, { message: '请选择要上传的 Excel 文件（字段名 file）' }),
+  /** Written reason to add people who are not eligible (domain.md §3); audited, marked on their posts. */
+  eligibilityOverride: z.string().trim().max(500).optional(),
+});
+const overrideOf = (form: { eligibilityOverride?: string | undefined }) => (form.eligibilityOverride && form.eligibilityOverride.length >= 4 ? form.eligibilityOverride : null);
 
 async function readUpload(file: File): Promise<ArrayBuffer> {
   if (file.size === 0) throw badRequest('empty_file', '上传的文件是空的');
@@ -489,7 +503,7 @@ async function readUpload(file: File): Promise<ArrayBuffer> {
 }
 
 function previewBody(plan: ImportPlan) {
-  return { ok: plan.problems.length === 0, summary: plan.summary, problems: plan.problems, changes: plan.changes };
+  return { ok: plan.problems.length === 0, summary: plan.summary, problems: plan.problems, changes: plan.changes, overridden: plan.overridden ?? [] };
 }
 
 class ImportRejected extends Error {
@@ -536,7 +550,7 @@ export const rosterRoutes = new Hono<AppEnv>()
   .post('/import/preview', allow('org_office'), v('form', uploadForm), async (c) => {
     const data = await readUpload(c.req.valid('form').file);
     const parsed = await parseRosterWorkbook(data);
-    const plan = await planRosterImport(c.get('db'), scopeOf(c), parsed, today(c));
+    const plan = await planRosterImport(c.get('db'), scopeOf(c), parsed, today(c), false, overrideOf(c.req.valid('form')));
     return c.json(previewBody(plan));
   })
   .post('/import/commit', allow('org_office'), v('form', uploadForm), async (c) => {
@@ -554,11 +568,20 @@ export const rosterRoutes = new Hono<AppEnv>()
         const summary = await inTransaction(c, async (trx, audit) => {
           await send({ phase: 'validate', done: 0, total: parsed.rowCount });
           // Re-validated here, against the rows as they are now, with the villages locked.
-          const plan = await planRosterImport(trx, scope, parsed, todayDate, true);
+          const override = overrideOf(c.req.valid('form'));
+          const plan = await planRosterImport(trx, scope, parsed, todayDate, true, override);
           if (plan.problems.length) throw new ImportRejected(plan);
           await send({ phase: 'validate', done: parsed.rowCount, total: parsed.rowCount });
           await applyRosterImport(trx, plan, c.get('clock').now(), (phase, done, total) => send({ phase, done, total }));
           const sum = plan.summary;
+          if (plan.overridden?.length)
+            await audit({
+              kind: 'eligibility.overridden',
+              objectType: 'org_unit',
+              objectId: currentUser(c).orgUnitId,
+              orgUnitId: currentUser(c).orgUnitId,
+              details: { import: true, reason: override, people: plan.overridden.slice(0, 200).map((o) => o.name), count: plan.overridden.length },
+            });
           await audit({
             kind: 'roster.imported',
             objectType: 'org_unit',
