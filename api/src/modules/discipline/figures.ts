@@ -105,8 +105,10 @@ function sourceFrom(source: Source, p: Period, withPerson = false): RawBuilder<u
 }
 
 function aggregate(key: string, def: FigureDef): RawBuilder<unknown> {
-  const measure = def.unit === 'rows' ? sql`count(*)` : def.unit === 'participants' ? sql`coalesce(sum(t.participant_count), 0)` : sql`count(DISTINCT s.person_id)`;
-  return sql`${measure} FILTER (WHERE ${def.where})::int AS ${sql.id(key)}`;
+  const filter = sql`FILTER (WHERE ${def.where})`;
+  const measure =
+    def.unit === 'rows' ? sql`count(*) ${filter}` : def.unit === 'participants' ? sql`coalesce(sum(t.participant_count) ${filter}, 0)` : sql`count(DISTINCT s.person_id) ${filter}`;
+  return sql`${measure}::int AS ${sql.id(key)}`;
 }
 
 /** Two statements (talks, sanctions), each one pass over the scope's rows of the period. */
