@@ -4,24 +4,15 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../../context.ts';
 import { allow } from '../../../http/guard.ts';
-import { badRequest } from '../../../http/errors.ts';
 import { pagination, v } from '../../../http/validate.ts';
 import { childOrgs } from '../queries.ts';
 import { figureRecords, fourFormsBreakdown, integrityFigures, yearPeriod, type FourFormsRow } from '../figures.ts';
 import { FIGURE_LABELS, FORMS, FORM_LABELS, fourFormsFigures, INTEGRITY_FIGURES, integritySentence, sentenceText, talkForm, sanctionForm, type FourForm } from '../rules.ts';
-import { orgQuery, periodQuery, READERS, reportOrg, today } from '../shared.ts';
+import { orgQuery, period, periodQuery, READERS, reportOrg, today } from '../shared.ts';
 
 const year = z.coerce.number().int().min(1990).max(2200);
 const integrityQuery = z.object({ org: orgQuery, year: year.optional() });
 
-/** A four-forms period: [from, to), by default this calendar year so far. */
-function period(c: Parameters<typeof today>[0], f: { from?: string | undefined; to?: string | undefined }) {
-  const y = today(c).slice(0, 4);
-  const from = f.from ?? `${y}-01-01`;
-  const to = f.to ?? `${Number(y) + 1}-01-01`;
-  if (to <= from) throw badRequest('bad_period', '截止日期必须晚于起始日期');
-  return { from, to };
-}
 
 /** The classification table the page prints under the chart: which record goes to which form, and why. */
 function formRules() {

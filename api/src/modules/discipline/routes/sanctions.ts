@@ -1,7 +1,7 @@
 // /api/sanctions: sanctions (domain.md §4). Inspectors write; auditors read. Status changes are
 // actions with a reason: 撤销 (revoked: counted nowhere) and 申诉后变更 (changed on appeal: replaced by
 // the new sanction it links to). 影响期已满 is derived from the date, never set.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { SANCTION_STATUSES, SANCTION_SYSTEMS, VIOLATIONS, type Database, type SanctionType } from '@qingfeng/db';
 import type { Kysely } from 'kysely';
@@ -12,7 +12,13 @@ import { conflict, notFound } from '../../../http/errors.ts';
 import { inTransaction } from '../../../http/action.ts';
 import * as q from '../queries.ts';
 import { displayStatus, influenceEnd, sanctionForm, sanctionLabel, sanctionProblems, type DisplayStatus } from '../rules.ts';
-import { optionalText, periodQuery, READERS, reason, rejected, reportOrg, scopeOf, today, WRITERS } from '../shared.ts';
+import { optionalText, period, periodQuery, periodText, READERS, reason, rejected, reportOrg, scopeOf, today, WRITERS } from '../shared.ts';
+import { deliverRegister } from '../../../pdf/register.ts';
+import { addTableSheet, newWorkbook, workbookBytes, xlsxResponse } from '../../../excel/export.ts';
+import { REGISTER_MAX_ROWS, SANCTION_PDF_COLUMNS, SANCTION_SHEET_COLUMNS } from '../registers.ts';
+import { importRoutes } from '../../../excel/import.ts';
+import { applySanctionImport, buildSanctionTemplate, parseSanctionWorkbook, planSanctionImport } from '../imports.ts';
+import { badRequest } from '../../../http/errors.ts';
 
 const sanctionFields = {
   system: z.enum(SANCTION_SYSTEMS),
@@ -72,6 +78,33 @@ function present<T extends { system: q.SanctionValues['system']; type: string; p
   return { ...s, label: sanctionLabel(s.system, s.type, s.probation_months), displayStatus: status, form: s.status === 'in_force' ? sanctionForm({ system: s.system, type: s.type, criminalReferral: s.criminal_referral }) : null };
 }
 
+/** Every sanction effective in the period in the org's subtree, oldest first (bounded). */
+async function registerRows(c: Context<AppEnv>, f: { org?: number | undefined; from?: string | undefined; to?: string | undefined }) {
+  const org = await reportOrg(c, f.org);
+  const { from, to } = period(c, f);
+  const list = await q.listSanctions(c.get('db'), scopeOf(c), { orgPath: org.path, from, to, page: 1, pageSize: REGISTER_MAX_ROWS + 1 });
+  if (list.total > REGISTER_MAX_ROWS) throw badRequest('too_many_rows', `台账超过 ${REGISTER_MAX_ROWS} 条，请缩短期间或选择下级单位`);
+  const day = today(c);
+  const items = list.items.reverse().map((s) => {
+    const p = present(s, day);
+    return { ...s, displayStatus: p.displayStatus, formOf: p.form?.form ?? null };
+  });
+  return { org, from, to, items };
+}
+
+const sanctionImport = importRoutes({
+  name: 'sanction import',
+  templateRoles: [...READERS],
+  importRoles: [...WRITERS],
+  templateFileName: '处分台账导入模板.xlsx',
+  buildTemplate: buildSanctionTemplate,
+  parse: parseSanctionWorkbook,
+  plan: async (db, c, parsed) => planSanctionImport(db, currentUser(c).orgPath, parsed, await q.loadDisciplineSettings(db)),
+  preview: (plan) => ({ ok: plan.problems.length === 0, summary: plan.summary, problems: plan.problems }),
+  apply: (trx, plan, c, progress) => applySanctionImport(trx, plan, currentUser(c).id, c.get('clock').now(), progress),
+  audit: (plan, c) => ({ kind: 'discipline.imported', objectType: 'org_unit', objectId: currentUser(c).orgUnitId, orgUnitId: currentUser(c).orgUnitId, details: { ledger: 'sanctions', ...plan.summary } }),
+});
+
 export const sanctionRoutes = new Hono<AppEnv>()
   .get('/', allow(...READERS), v('query', listQuery), async (c) => {
     const f = c.req.valid('query');
@@ -79,6 +112,27 @@ export const sanctionRoutes = new Hono<AppEnv>()
     const list = await q.listSanctions(c.get('db'), scopeOf(c), { orgPath: org.path, from: f.from, to: f.to, system: f.system, status: f.status, personId: f.person, search: f.search || undefined, page: f.page, pageSize: f.pageSize });
     const day = today(c);
     return c.json({ org: { id: org.id, name: org.name }, ...list, items: list.items.map((s) => present(s, day)) });
+  })
+  .route('/', sanctionImport)
+  .get('/register.pdf', allow(...READERS), v('query', z.object(periodQuery)), async (c) => {
+    const r = await registerRows(c, c.req.valid('query'));
+    return deliverRegister(c, {
+      kind: 'sanction_register',
+      orgUnitId: r.org.id,
+      orgName: r.org.name,
+      fileName: `处分台账-${r.org.name}-${r.from}`,
+      register: { title: `${r.org.name}处分台账`, filters: [`生效日期${periodText(r.from, r.to)}　共${r.items.length}条`], columns: SANCTION_PDF_COLUMNS, rows: r.items, footer: ['制表人：　　　　　　审核人：　　　　　　'] },
+    });
+  })
+  .get('/register.xlsx', allow(...READERS), v('query', z.object(periodQuery)), async (c) => {
+    const r = await registerRows(c, c.req.valid('query'));
+    const wb = newWorkbook(c.get('clock').now());
+    addTableSheet(wb, '处分台账', SANCTION_SHEET_COLUMNS, r.items, { title: `${r.org.name}处分台账`, subtitles: [`生效日期${periodText(r.from, r.to)}　共${r.items.length}条`] });
+    const bytes = await workbookBytes(wb);
+    await inTransaction(c, (_trx, audit) =>
+      audit({ kind: 'export.downloaded', objectType: 'org_unit', objectId: r.org.id, orgUnitId: r.org.id, details: { document: 'sanction_register.xlsx', from: r.from, to: r.to, rows: r.items.length } }),
+    );
+    return xlsxResponse(c, bytes, `处分台账-${r.org.name}-${r.from}.xlsx`, 'sanctions.xlsx');
   })
   .get('/:id', allow(...READERS), v('param', idParam), async (c) => {
     const s = await q.findSanction(c.get('db'), scopeOf(c), c.req.valid('param').id);

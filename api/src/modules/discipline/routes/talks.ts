@@ -1,5 +1,5 @@
 // /api/talks: supervision talks (domain.md §5). Inspectors write; auditors read.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { TALK_KINDS, type Database } from '@qingfeng/db';
 import type { Kysely } from 'kysely';
@@ -10,7 +10,13 @@ import { notFound } from '../../../http/errors.ts';
 import { inTransaction } from '../../../http/action.ts';
 import * as q from '../queries.ts';
 import { replyState, talkDates, talkForm, talkProblems, TALK_KIND_LABELS } from '../rules.ts';
-import { optionalText, periodQuery, READERS, reason, rejected, reportOrg, scopeOf, today, WRITERS } from '../shared.ts';
+import { optionalText, period, periodQuery, periodText, READERS, reason, rejected, reportOrg, scopeOf, today, WRITERS } from '../shared.ts';
+import { deliverRegister } from '../../../pdf/register.ts';
+import { addTableSheet, newWorkbook, workbookBytes, xlsxResponse } from '../../../excel/export.ts';
+import { REGISTER_MAX_ROWS, TALK_PDF_COLUMNS, TALK_SHEET_COLUMNS } from '../registers.ts';
+import { importRoutes } from '../../../excel/import.ts';
+import { applyTalkImport, buildTalkTemplate, parseTalkWorkbook, planTalkImport } from '../imports.ts';
+import { badRequest } from '../../../http/errors.ts';
 
 const talkBody = z
   .object({
@@ -82,12 +88,55 @@ const listQuery = z.object({
   ...pagination,
 });
 
+/** Every talk of the period in the org's subtree, oldest first (bounded). */
+async function registerRows(c: Context<AppEnv>, f: { org?: number | undefined; from?: string | undefined; to?: string | undefined }) {
+  const org = await reportOrg(c, f.org);
+  const { from, to } = period(c, f);
+  const list = await q.listTalks(c.get('db'), scopeOf(c), { orgPath: org.path, from, to, page: 1, pageSize: REGISTER_MAX_ROWS + 1 });
+  if (list.total > REGISTER_MAX_ROWS) throw badRequest('too_many_rows', `台账超过 ${REGISTER_MAX_ROWS} 条，请缩短期间或选择下级单位`);
+  return { org, from, to, items: list.items.reverse() };
+}
+
+const talkImport = importRoutes({
+  name: 'talk import',
+  templateRoles: [...READERS],
+  importRoles: [...WRITERS],
+  templateFileName: '谈话台账导入模板.xlsx',
+  buildTemplate: buildTalkTemplate,
+  parse: parseTalkWorkbook,
+  plan: async (db, c, parsed) => planTalkImport(db, { path: currentUser(c).orgPath, orgUnitId: currentUser(c).orgUnitId }, parsed, await q.loadDisciplineSettings(db)),
+  preview: (plan) => ({ ok: plan.problems.length === 0, summary: plan.summary, problems: plan.problems }),
+  apply: (trx, plan, c, progress) => applyTalkImport(trx, plan, currentUser(c).id, c.get('clock').now(), progress),
+  audit: (plan, c) => ({ kind: 'discipline.imported', objectType: 'org_unit', objectId: currentUser(c).orgUnitId, orgUnitId: currentUser(c).orgUnitId, details: { ledger: 'talks', ...plan.summary } }),
+});
+
 export const talkRoutes = new Hono<AppEnv>()
   .get('/', allow(...READERS), v('query', listQuery), async (c) => {
     const f = c.req.valid('query');
     const org = await reportOrg(c, f.org);
     const list = await q.listTalks(c.get('db'), scopeOf(c), { orgPath: org.path, from: f.from, to: f.to, kind: f.kind, personId: f.person, search: f.search || undefined, page: f.page, pageSize: f.pageSize });
     return c.json({ org: { id: org.id, name: org.name }, ...list, items: list.items.map((t) => ({ ...t, kindLabel: TALK_KIND_LABELS[t.kind], form: talkForm(t.kind).form })) });
+  })
+  .route('/', talkImport)
+  .get('/register.pdf', allow(...READERS), v('query', z.object(periodQuery)), async (c) => {
+    const r = await registerRows(c, c.req.valid('query'));
+    return deliverRegister(c, {
+      kind: 'talk_register',
+      orgUnitId: r.org.id,
+      orgName: r.org.name,
+      fileName: `谈话台账-${r.org.name}-${r.from}`,
+      register: { title: `${r.org.name}谈话函询台账`, filters: [`${periodText(r.from, r.to)}　共${r.items.length}条`], columns: TALK_PDF_COLUMNS, rows: r.items, footer: ['制表人：　　　　　　审核人：　　　　　　'] },
+    });
+  })
+  .get('/register.xlsx', allow(...READERS), v('query', z.object(periodQuery)), async (c) => {
+    const r = await registerRows(c, c.req.valid('query'));
+    const wb = newWorkbook(c.get('clock').now());
+    addTableSheet(wb, '谈话台账', TALK_SHEET_COLUMNS, r.items, { title: `${r.org.name}谈话函询台账`, subtitles: [`${periodText(r.from, r.to)}　共${r.items.length}条`] });
+    const bytes = await workbookBytes(wb);
+    await inTransaction(c, (_trx, audit) =>
+      audit({ kind: 'export.downloaded', objectType: 'org_unit', objectId: r.org.id, orgUnitId: r.org.id, details: { document: 'talk_register.xlsx', from: r.from, to: r.to, rows: r.items.length } }),
+    );
+    return xlsxResponse(c, bytes, `谈话台账-${r.org.name}-${r.from}.xlsx`, 'talks.xlsx');
   })
   .get('/:id', allow(...READERS), v('param', idParam), async (c) => {
     const db = c.get('db');
