@@ -114,7 +114,8 @@ const rosterImport = importRoutes({
 
 /** The override reason sent with the upload (at least 4 characters), or none. */
 function overrideOf(c: Context<AppEnv>): string | null {
-  const reason = (c.req.valid('form' as never) as { eligibilityOverride?: string } | undefined)?.eligibilityOverride?.trim() ?? '';
+  const raw = (c.req.valid('form' as never) as { eligibilityOverride?: unknown } | undefined)?.eligibilityOverride;
+  const reason = typeof raw === 'string' ? raw.trim() : '';
   return reason.length >= 4 ? reason.slice(0, 500) : null;
 }
 
