@@ -144,6 +144,9 @@ export interface PersonTable {
   is_veteran: Generated<boolean>;
   under_investigation: Generated<boolean>;
   category: Generated<PersonCategory>;
+  /** 立案审查: set with the flag by inspectors (discipline migration). */
+  investigation_date: DateString | null;
+  investigation_case_number: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -169,6 +172,8 @@ export interface PostTable {
   end_date: DateString | null;
   end_reason: string | null;
   how: PostHow;
+  /** Added although the person was not eligible (domain.md §3): the override's written reason. */
+  eligibility_override: Generated<string | null>;
   created_at: CreatedAt;
 }
 
@@ -357,6 +362,84 @@ export interface AttachmentTable {
   created_at: CreatedAt;
 }
 
+// ---- discipline inspection (纪检, domain.md §4–§5) ----
+
+export const TALK_KINDS = ['collective', 'reminder', 'admonishment', 'warning_talk', 'inquiry_letter', 'integrity', 'pre_appointment'] as const;
+export type TalkKind = (typeof TALK_KINDS)[number];
+
+export const SANCTION_SYSTEMS = ['party', 'government', 'organizational'] as const;
+export type SanctionSystem = (typeof SANCTION_SYSTEMS)[number];
+export const SANCTION_TYPES = {
+  party: ['warning', 'serious_warning', 'removal_from_post', 'probation', 'expulsion'],
+  government: ['warning', 'demerit', 'major_demerit', 'demotion', 'dismissal', 'expulsion'],
+  organizational: ['suspension', 'position_adjustment', 'ordered_resignation', 'removal', 'demotion'],
+} as const satisfies Record<SanctionSystem, readonly string[]>;
+export type SanctionType = (typeof SANCTION_TYPES)[SanctionSystem][number];
+/** Stored statuses; 影响期已满 (influence ended) is derived from the date, never stored. */
+export const SANCTION_STATUSES = ['in_force', 'revoked', 'changed_on_appeal'] as const;
+export type SanctionStatus = (typeof SANCTION_STATUSES)[number];
+/** 六项纪律. */
+export const VIOLATIONS = ['political', 'organizational', 'integrity', 'mass', 'work', 'life'] as const;
+export type Violation = (typeof VIOLATIONS)[number];
+
+export interface TalkTable {
+  id: Generated<number>;
+  org_unit_id: number;
+  kind: TalkKind;
+  /** The Asia/Shanghai day the talk took place: it decides the year the talk counts in. */
+  talk_date: DateString;
+  /** 'HH:MM' Beijing time, optional. */
+  talk_time: string | null;
+  /** Individual talks: the one subject; collective talks: null. */
+  subject_person_id: number | null;
+  participant_count: number;
+  leader_name: string;
+  leader_title: Generated<string>;
+  topic: string;
+  outcome: Generated<string>;
+  follow_up: Generated<string>;
+  reply_due_date: DateString | null;
+  reply_date: DateString | null;
+  reply: string | null;
+  /** 诫勉: first day out of influence. */
+  influence_end: DateString | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface TalkParticipantTable {
+  talk_id: number;
+  person_id: number;
+}
+
+export interface SanctionTable {
+  id: Generated<number>;
+  person_id: number;
+  org_unit_id: number;
+  system: SanctionSystem;
+  type: SanctionType;
+  /** 留党察看: 12 or 24 months of 察看. */
+  probation_months: number | null;
+  violation: Violation;
+  authority: string;
+  case_number: Generated<string>;
+  decision_date: DateString;
+  effective_date: DateString;
+  /** First day out of influence; null = permanent. */
+  influence_end: DateString | null;
+  status: Generated<SanctionStatus>;
+  status_reason: string | null;
+  status_changed_at: Timestamp | null;
+  /** Changed on appeal: the sanction that replaces this one. */
+  replaced_by_id: number | null;
+  criminal_referral: Generated<boolean>;
+  notes: Generated<string>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   org_unit: OrgUnitTable;
   app_user: AppUserTable;
@@ -367,6 +450,9 @@ export interface Database {
   term: TermTable;
   post: PostTable;
   document: DocumentTable;
+  talk: TalkTable;
+  talk_participant: TalkParticipantTable;
+  sanction: SanctionTable;
   login_throttle: LoginThrottleTable;
   decision_meeting: DecisionMeetingTable;
   decision_member: DecisionMemberTable;
@@ -380,6 +466,8 @@ export interface Database {
   attachment: AttachmentTable;
 }
 
+export type Talk = Selectable<TalkTable>;
+export type Sanction = Selectable<SanctionTable>;
 export type OrgUnit = Selectable<OrgUnitTable>;
 export type AppUser = Selectable<AppUserTable>;
 export type NewAppUser = Insertable<AppUserTable>;

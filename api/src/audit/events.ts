@@ -48,6 +48,19 @@ export const AUDIT_EVENT_KINDS = {
   'attachment.deleted': '删除附件',
   'export.downloaded': '导出下载',
   'audit.verified': '校验审计链',
+  // discipline inspection (纪检)
+  'talk.created': '登记谈话',
+  'talk.updated': '更正谈话',
+  'talk.deleted': '删除谈话',
+  'sanction.created': '登记处分',
+  'sanction.updated': '更正处分',
+  'sanction.revoked': '撤销处分',
+  'sanction.changed_on_appeal': '申诉后变更处分',
+  'person.investigation_set': '立案审查',
+  'person.investigation_cleared': '解除立案审查标记',
+  'person.category_set': '修改身份类别',
+  'eligibility.overridden': '任职资格特批',
+  'discipline.imported': '导入纪检台账',
 } as const;
 
 export type AuditEventKind = keyof typeof AUDIT_EVENT_KINDS;

@@ -13,6 +13,7 @@ import { idChecksumChar } from '../modules/roster/identity.ts';
 import { insertPerson, insertPost, insertTerm } from '../modules/roster/queries.ts';
 import { joinProblems, personProblems, postProblems, termProblems, todayInShanghai, type PostSpan, type TermSpan } from '../modules/roster/rules.ts';
 import { DEMO_PEOPLE, DEMO_POSTS, DEMO_VILLAGES } from './data.ts';
+import { seedDiscipline } from './discipline.ts';
 import { seedDemoDecisions } from './decisions.ts';
 
 /** The one password of every demo account (documented in the README). */
@@ -174,6 +175,9 @@ export async function seedDemo(db: Kysely<Database>, clock: Clock, log: (line: s
         details: { personId, name, termId: term.id, committee, position },
       });
     }
+
+    // ---- discipline inspection (talks and sanctions, 2021 and a few current ones) ----
+    await seedDiscipline(trx, { subdistrictId: sub.id, villageIds: villages.map((v) => v.id), personIds, audit, now, today });
 
     // ---- demo users ----
     // The village secretary account belongs to 柳河村 (the first village) and to its current secretary.

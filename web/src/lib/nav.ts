@@ -37,6 +37,19 @@ export const NAV: NavSection[] = [
     ],
   },
   {
+    // Discipline inspection: never for secretaries (domain.md §10); the office sees only 换届联审 results.
+    title: '纪检',
+    items: [
+      { href: '/discipline/talks', label: '谈话函询', roles: ['inspector', 'auditor'], hint: '集体谈话、提醒、诫勉、警示、函询、廉政谈话台账' },
+      { href: '/discipline/sanctions', label: '处分', roles: ['inspector', 'auditor'], hint: '党纪、政务处分和组织处理，影响期与状态' },
+      { href: '/discipline/four-forms', label: '四种形态', roles: ['inspector', 'auditor'], hint: '按单位、按月统计四种形态人次及占比' },
+      { href: '/discipline/integrity', label: '廉政数据', roles: ['inspector', 'auditor'], hint: '年度谈话、处分数据与报告表述，逐项可查明细' },
+      { href: '/discipline/review', label: '换届联审', roles: ['inspector', 'auditor', 'org_office'], hint: '候选人任职资格审查，可导出联审表' },
+      { href: '/discipline/import', label: '台账导入', roles: ['inspector'], hint: '从 Excel 导入谈话、处分台账' },
+      { href: '/discipline/archive', label: '廉政档案', roles: ['inspector', 'auditor'], hint: '一人一档：任职、谈话、处分、任职资格' },
+    ],
+  },
+  {
     title: '系统',
     items: [
       { href: '/orgs', label: '组织架构', roles: ALL, hint: '街道、村（社区）、网格的树形结构' },
