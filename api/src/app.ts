@@ -14,6 +14,7 @@ import { settingRoutes } from './modules/settings/routes.ts';
 import { orgRosterRoutes, peopleRoutes, postRoutes, rosterRoutes, termRoutes } from './modules/roster/routes.ts';
 import { reportRoutes } from './modules/reports/routes.ts';
 import { documentRoutes, pdfRoutes } from './pdf/routes.ts';
+import { pledgeReportRoutes, pledgeRoutes } from './modules/pledges/routes.ts';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -61,6 +62,8 @@ export function createApp({ db, clock = systemClock, engine }: AppDeps) {
     .route('/roster', rosterRoutes)
     .route('/reports', reportRoutes)
     .route('/documents', documentRoutes)
+    .route('/pledges', pledgeRoutes)
+    .route('/reports', pledgeReportRoutes)
     // PDF downloads at /orgs/:id/roster.pdf and /reports/committee-structure.pdf (no other route has these paths).
     .route('/', pdfRoutes);
 

@@ -27,6 +27,20 @@ export const AUDIT_EVENT_KINDS = {
   'roster.imported': '导入花名册',
   'export.downloaded': '导出下载',
   'audit.verified': '校验审计链',
+  'pledge.template_created': '新建承诺书模板',
+  'pledge.version_created': '新建承诺书版本',
+  'pledge.version_updated': '修改承诺书草稿',
+  'pledge.version_published': '发布承诺书版本',
+  'pledge.version_deleted': '删除承诺书草稿',
+  'pledge.campaign_created': '发起承诺书签署活动',
+  'pledge.campaign_updated': '修改承诺书签署活动',
+  'pledge.signers_added': '添加签署人',
+  'pledge.signer_removed': '移除签署人',
+  'pledge.links_issued': '签发签署链接',
+  'pledge.link_revoked': '撤销签署链接',
+  'pledge.link_failed': '签署链接身份核验失败',
+  'pledge.signed': '签署承诺书',
+  'pledge.confirm_failed': '签署确认密码错误',
 } as const;
 
 export type AuditEventKind = keyof typeof AUDIT_EVENT_KINDS;
