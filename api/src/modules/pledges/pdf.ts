@@ -181,7 +181,7 @@ export async function drawQrSheet(pdf: PdfBuilder, info: { campaignTitle: string
   const cols = 2;
   const cardW = pdf.width / cols;
   const cardH = 158;
-  const qr = 104;
+  const qr = 96;
   let i = 0;
   let y = pdf.y;
   for (const card of cards) {
@@ -197,14 +197,14 @@ export async function drawQrSheet(pdf: PdfBuilder, info: { campaignTitle: string
     const tw = cardW - (tx - x) - 12;
     pdf.font('bold', 14);
     doc.fillColor(COLORS.text).text(card.name, tx, y + 20, { width: tw, lineBreak: false });
-    pdf.font('regular', 9.5);
-    doc.text(card.orgName, tx, y + 42, { width: tw });
+    pdf.font('regular', 9);
+    doc.text(card.orgName, tx, y + 42, { width: tw, lineBreak: false });
     doc.fillColor(COLORS.muted);
-    doc.text('1. 手机扫码打开签署页面', tx, y + 64, { width: tw });
-    doc.text('2. 输入本人身份证号后6位', tx, y + 78, { width: tw });
-    doc.text('3. 阅读全文，手写签名并确认', tx, y + 92, { width: tw });
+    doc.text('1. 扫码打开签署页面', tx, y + 64, { lineBreak: false });
+    doc.text('2. 输入身份证号后6位', tx, y + 78, { lineBreak: false });
+    doc.text('3. 阅读全文并手写签名', tx, y + 92, { lineBreak: false });
     pdf.font('regular', 7.5);
-    doc.text('输错5次二维码作废，请联系党建办重新打印', tx, y + 112, { width: tw });
+    doc.text('输错5次作废，请联系党建办重印', tx, y + 114, { lineBreak: false });
     doc.fillColor(COLORS.text);
     pdf.y = col === cols - 1 ? y + cardH : y;
     i++;
