@@ -99,7 +99,7 @@ export function encodePng(width: number, height: number, rgba: Uint8Array): Uint
   ihdr[9] = 6;
   const raw = Buffer.alloc(height * (1 + width * 4));
   for (let y = 0; y < height; y++) Buffer.from(rgba.buffer, rgba.byteOffset + y * width * 4, width * 4).copy(raw, y * (1 + width * 4) + 1);
-  return new Uint8Array(Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array())]));
+  return new Uint8Array(Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 6 })), chunk('IEND', new Uint8Array())]));
 }
 
 /**
@@ -136,7 +136,7 @@ export function drawnSignaturePng(seed: number, width = 360, height = 120): Uint
     const a2 = 6 + rand() * 10;
     const p1 = rand() * Math.PI * 2;
     const slant = 0.3 + rand() * 0.3;
-    const steps = 400;
+    const steps = 260;
     for (let i = 0; i <= steps; i++) {
       const t = i / steps;
       const x = x0 + t * segment * 0.9 + Math.sin(t * f2 * Math.PI + p1) * a2 * slant;

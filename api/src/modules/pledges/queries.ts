@@ -74,7 +74,7 @@ export async function findVersion(db: Db, scopePath: string, id: number) {
     .executeTakeFirst();
 }
 
-export async function insertTemplate(db: Db, t: { orgUnitId: number; name: string; audience: string; createdBy: number; now: Date }) {
+export async function insertTemplate(db: Db, t: { orgUnitId: number; name: string; audience: string; createdBy: number | null; now: Date }) {
   return db
     .insertInto('pledge_template')
     .values({ org_unit_id: t.orgUnitId, name: t.name, audience: t.audience, created_by: t.createdBy, created_at: t.now })
@@ -133,9 +133,13 @@ function campaignVisible(scopePath: string): RawBuilder<boolean> {
 }
 
 /** Signers' status counts of a campaign within a scope, as SQL over pledge_signer `ps` joined to its person's org `po`. */
+// Signed = the current (not superseded) signature is on the campaign's version or a newer one of the
+// same template (a campaign moved to a newer version needs new signatures from everyone else).
 const signedNow = sql<boolean>`EXISTS (
   SELECT 1 FROM pledge_signature g
-  WHERE g.campaign_id = ps.campaign_id AND g.person_id = ps.person_id AND g.template_version_id = c.template_version_id
+  JOIN pledge_template_version gv ON gv.id = g.template_version_id
+  JOIN pledge_template_version cv ON cv.id = c.template_version_id
+  WHERE g.campaign_id = ps.campaign_id AND g.person_id = ps.person_id AND gv.version_no >= cv.version_no
     AND NOT EXISTS (SELECT 1 FROM pledge_signature n WHERE n.supersedes_id = g.id))`;
 
 export interface StatusCounts {
@@ -517,7 +521,8 @@ export async function markLinkUsed(db: Db, linkId: number, now: Date) {
 export async function currentSignature(db: Db, campaignId: number, personId: number) {
   return db
     .selectFrom('pledge_signature as s')
-    .select(['s.id', 's.template_version_id as templateVersionId', 's.signed_at as signedAt', 's.verification_code as verificationCode'])
+    .innerJoin('pledge_template_version as v', 'v.id', 's.template_version_id')
+    .select(['s.id', 's.template_version_id as templateVersionId', 'v.version_no as versionNo', 's.signed_at as signedAt', 's.verification_code as verificationCode'])
     .where('s.campaign_id', '=', campaignId)
     .where('s.person_id', '=', personId)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('pledge_signature as n').select('n.id').whereRef('n.supersedes_id', '=', 's.id'))))
@@ -531,7 +536,7 @@ const signatureSelect = sql`
   s.image_sha256 AS "imageSha256", s.verification_code AS "verificationCode", s.verify_url AS "verifyUrl",
   s.supersedes_id AS "supersedesId",
   (SELECT n.id FROM pledge_signature n WHERE n.supersedes_id = s.id) AS "supersededById",
-  d.number AS "documentNumber", d.content_sha256 AS "documentContentSha256", d.file_sha256 AS "documentFileSha256",
+  s.document_id AS "documentId", d.number AS "documentNumber", d.content_sha256 AS "documentContentSha256", d.file_sha256 AS "documentFileSha256",
   c.title AS "campaignTitle", c.org_unit_id AS "campaignOrgUnitId", co.name AS "campaignOrgName",
   v.title, v.paragraphs, v.version_no AS "versionNo", t.name AS "templateName"`;
 
@@ -555,6 +560,7 @@ export interface SignatureRecord {
   verifyUrl: string;
   supersedesId: number | null;
   supersededById: number | null;
+  documentId: number;
   documentNumber: string;
   documentContentSha256: string;
   documentFileSha256: string | null;

@@ -123,7 +123,7 @@ export async function recordSignature(trx: Kysely<Database>, s: SignInput) {
   if (!r) throw notFound('您不在本次承诺书签署名单中');
   if (r.closedAt) throw conflict('campaign_closed', '本次承诺书签署活动已结束');
   const current = await currentSignature(trx, s.campaignId, s.personId);
-  if (current && current.templateVersionId === r.templateVersionId) throw conflict('already_signed', '您已签署本承诺书');
+  if (current && current.versionNo >= r.versionNo) throw conflict('already_signed', '您已签署本承诺书');
 
   const textSha256 = pledgeTextSha256({
     campaignId: s.campaignId,

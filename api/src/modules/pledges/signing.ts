@@ -14,6 +14,7 @@ import { verifyPassword } from '../../auth/tokens.ts';
 import { loadSettings } from '../settings/queries.ts';
 import { deliverPdf } from '../../pdf/deliver.ts';
 import { sha256Hex } from '../../pdf/hash.ts';
+import { completeDocument } from '../../pdf/registry.ts';
 import { todayInShanghai } from '../roster/rules.ts';
 import { publicOrigin } from './campaigns.ts';
 import { drawCertificate } from './pdf.ts';
@@ -39,7 +40,10 @@ export function decodeSignature(image: string): Uint8Array {
 export async function sendSignedPledge(c: Context<AppEnv>, record: q.SignatureRecord) {
   const bytes = await renderStoredPledge(record);
   const fileSha256 = sha256Hex(bytes);
-  await inTransaction(c, async (_trx, audit) => {
+  await inTransaction(c, async (trx, audit) => {
+    // Pledges signed through the app are registered with their file hash at signing; imported or demo
+    // records get it at their first delivery (the bytes are the same every time).
+    if (record.documentFileSha256 === null) await completeDocument(trx, record.documentId, fileSha256, bytes.length);
     await audit({
       kind: 'export.downloaded',
       objectType: 'document',
@@ -81,7 +85,7 @@ export const signingRoutes = new Hono<AppEnv>()
       campaign: { id: campaign.id, title: campaign.title, dueDate: campaign.dueDate, closed: campaign.closedAt !== null, orgName: campaign.orgName },
       text: { title: campaign.versionTitle, paragraphs: campaign.paragraphs, versionNo: campaign.versionNo },
       signer: { name: signer.name, orgName: signer.orgName },
-      signed: current && current.templateVersionId === campaign.templateVersionId ? { id: current.id, verificationCode: current.verificationCode, signedAt: current.signedAt } : null,
+      signed: current && current.versionNo >= campaign.versionNo ? { id: current.id, verificationCode: current.verificationCode, signedAt: current.signedAt } : null,
     });
   })
   .post('/mine/:campaignId/sign', signedIn(), v('param', campaignParam), v('json', signWithPassword), async (c) => {
