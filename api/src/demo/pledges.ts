@@ -187,8 +187,8 @@ export async function seedPledgeDemo(
       .returning('id')
       .executeTakeFirstOrThrow();
     officials.push({ personId: row.id, name, orgUnitId: sub.id });
+    await audit({ kind: 'person.created', objectType: 'person', objectId: row.id, orgUnitId: sub.id, details: { name } });
   }
-  await audit({ kind: 'person.created', objectType: 'person', orgUnitId: sub.id, details: { count: officials.length, category: 'civil_servant', demo: true } });
 
   const c2021 = await insertCampaign(trx, {
     orgUnitId: sub.id,
