@@ -317,6 +317,8 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     const phone = await ctxPhone.newPage();
     try {
       await phone.goto(`${server.url}/people/new?org=${villageId}`);
+      // Typed before the page is hydrated, the name could be reset: wait until the page is live.
+      await phone.waitForLoadState('networkidle');
       await phone.locator('#name').fill('王建国');
       const wrong = PEOPLE.wang.id.slice(0, 17) + (PEOPLE.wang.id[17] === '0' ? '1' : '0');
       await phone.locator('#idNumber').fill(wrong);

@@ -5,7 +5,8 @@ import type { OrgKind } from '@qingfeng/db';
 import type { RosterRow } from '../modules/roster/queries.ts';
 import { EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS } from '../modules/roster/labels.ts';
 import type { PdfBuilder } from './document.ts';
-import { drawTable, type TableColumn } from './table.ts';
+import { drawRegister, type RegisterSpec } from './register.ts';
+import type { TableColumn } from './table.ts';
 
 /** One printed row: exactly what the page shows (and what the content hash covers). */
 export interface RosterLine {
@@ -134,28 +135,24 @@ function summaryText(s: RosterSection['summary']): string {
   return parts.join('；');
 }
 
-/** Draws the roster: title, then per village a heading (when several), a summary line and the table. */
-export async function drawRoster(pdf: PdfBuilder, data: RosterDocument): Promise<void> {
+/** The roster as a register: title, then per village a heading (when several), a summary line and the table. */
+export function rosterRegister(data: RosterDocument): RegisterSpec<RosterLine> {
   const single = data.sections.length === 1 && data.sections[0]!.orgId === data.org.id;
-  const subtitle = single ? [`${termText(data.sections[0]!.term)}　截至${chineseDate(data.asOf)}`] : [`截至${chineseDate(data.asOf)}　共${data.sections.length}个村(社区)`];
-  pdf.titleBlock(rosterTitle(data.org), subtitle);
-  if (data.sections.length === 0) {
-    pdf.paragraph('范围内没有村(社区)。', { color: '#5b6472' });
-    return;
-  }
-  for (const section of data.sections) {
-    if (!single) pdf.heading(`${section.name}　${termText(section.term)}`, { size: 11.5, keepWith: 70 });
-    if (section.term) {
-      pdf.font('regular', 9);
-      pdf.doc.fillColor('#5b6472').text(summaryText(section.summary), pdf.left, pdf.y, { width: pdf.width, lineBreak: false });
-      pdf.doc.fillColor('#1f2328');
-      pdf.y += 4;
-    }
-    await drawTable(pdf, ROSTER_COLUMNS, section.lines, {
-      fontSize: 8.5,
+  return {
+    title: rosterTitle(data.org),
+    filters: single ? [`${termText(data.sections[0]!.term)}　截至${chineseDate(data.asOf)}`] : [`截至${chineseDate(data.asOf)}　共${data.sections.length}个村(社区)`],
+    columns: ROSTER_COLUMNS,
+    noSectionsText: '范围内没有村(社区)。',
+    sections: data.sections.map((section) => ({
+      ...(!single && { heading: `${section.name}　${termText(section.term)}`, continuation: `${section.name}（续）` }),
+      ...(section.term && { summary: summaryText(section.summary) }),
+      rows: section.lines,
       emptyText: section.term ? '截至该日无在任成员' : '截至该日无在届班子',
-      ...(!single && { continuation: `${section.name}（续）` }),
-    });
-    pdf.y += 6;
-  }
+    })),
+  };
+}
+
+/** Draws the roster (see rosterRegister). */
+export async function drawRoster(pdf: PdfBuilder, data: RosterDocument): Promise<void> {
+  await drawRegister(pdf, rosterRegister(data));
 }

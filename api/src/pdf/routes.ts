@@ -13,7 +13,8 @@ import { getCommitteeStructure } from '../modules/reports/queries.ts';
 import { deliverPdf } from './deliver.ts';
 import { sha256Hex } from './hash.ts';
 import { findDocumentInScope, findDocumentsByFileHash } from './registry.ts';
-import { buildRosterDocument, drawRoster, rosterTitle } from './roster-pdf.ts';
+import { buildRosterDocument, rosterRegister } from './roster-pdf.ts';
+import { deliverRegister } from './register.ts';
 import { drawStructureReport, structureTitle } from './structure-pdf.ts';
 
 const numberParam = z.object({ number: z.string().trim().toUpperCase().regex(/^QF-\d{4}-\d{6,}$/, '文档编号格式应为 QF-年份-序号') });
@@ -96,15 +97,13 @@ export const pdfRoutes = new Hono<AppEnv>()
     if (!rows) throw notFound('组织不存在');
     const villages = await villagesUnder(db, scope, org.path);
     const data = buildRosterDocument({ id: org.id, name: org.name, kind: org.kind }, asOf, villages, rows);
-    return deliverPdf(c, {
+    return deliverRegister(c, {
       kind: 'roster',
-      title: rosterTitle(org),
       orgUnitId: org.id,
       orgName: org.name,
-      orientation: 'landscape',
       fileName: `花名册-${org.name}-${asOf}`,
       content: { document: 'roster', idNumbers: scope.fullIdNumbers ? 'full' : 'masked', ...data },
-      draw: (pdf) => drawRoster(pdf, data),
+      register: rosterRegister(data),
     });
   })
   .get('/reports/committee-structure.pdf', allow(...ALL_ROLES), v('query', structureQuery), async (c) => {

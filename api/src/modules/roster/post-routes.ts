@@ -1,0 +1,165 @@
+// Posts (任职): add, end, correct. org_office maintains them.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { COMMITTEES, POST_HOW, type Committee, type Position } from '@qingfeng/db';
+import type { AppEnv } from '../../context.ts';
+import { allow } from '../../http/guard.ts';
+import { dbId, idParam, isoDate, v } from '../../http/validate.ts';
+import { AppError, conflict, notFound } from '../../http/errors.ts';
+import { inTransaction } from '../../http/action.ts';
+import { eligibilityProblems } from './eligibility.ts';
+import { postProblems, type PostSpan, type RuleProblem } from './rules.ts';
+import { rejected, scopeOf } from './route-helpers.ts';
+import * as q from './queries.ts';
+
+// ---- posts ----
+
+const ALL_POSITIONS = ['secretary', 'deputy_secretary', 'director', 'deputy_director', 'member'] as const;
+const endReason = z.string().trim().min(1, '请填写离任原因').max(100, '离任原因最多 100 个字符');
+const postCreate = z
+  .object({
+    personId: dbId,
+    termId: dbId,
+    committee: z.enum(COMMITTEES),
+    position: z.enum(ALL_POSITIONS),
+    startDate: isoDate,
+    endDate: isoDate.nullable().optional(),
+    endReason: endReason.nullable().optional(),
+    how: z.enum(POST_HOW),
+  })
+  .strict();
+const postEnd = z.object({ endDate: isoDate, endReason }).strict();
+const postPatch = z
+  .object({
+    committee: z.enum(COMMITTEES),
+    position: z.enum(ALL_POSITIONS),
+    startDate: isoDate,
+    endDate: isoDate.nullable(),
+    endReason: endReason.nullable(),
+    how: z.enum(POST_HOW),
+  })
+  .partial()
+  .strict();
+
+const CONFLICT_CODES = new Set(['second_secretary', 'second_director', 'overlapping_post']);
+function refusePost(problems: readonly RuleProblem[]): AppError {
+  return rejected(problems, problems.every((p) => CONFLICT_CODES.has(p.code)) ? 409 : 400);
+}
+
+/** Locks the village's terms and checks a post against its term and the village's other posts. */
+async function checkPost(trx: Parameters<typeof q.lockVillageTerms>[0], orgId: number, termId: number, span: Omit<PostSpan, 'termEndDate'>) {
+  const terms = await q.lockVillageTerms(trx, orgId);
+  const term = terms.find((t) => t.id === termId)!;
+  const others = await q.villagePostSpans(trx, orgId);
+  const full: PostSpan = { ...span, termEndDate: term.end_date };
+  const problems = postProblems(full, { ordinal: term.ordinal, startDate: term.start_date, endDate: term.end_date }, others);
+  if (problems.length) throw refusePost(problems);
+}
+
+export const postRoutes = new Hono<AppEnv>()
+  .post('/', allow('org_office'), v('json', postCreate), async (c) => {
+    const scope = scopeOf(c);
+    const body = c.req.valid('json');
+    const post = await inTransaction(c, async (trx, audit) => {
+      const term = await q.findTermInScope(trx, scope, body.termId);
+      if (!term) throw notFound('届次不存在');
+      const person = await q.findPersonForWrite(trx, scope, body.personId);
+      if (!person) throw notFound('人员不存在');
+      const span = {
+        personKey: String(person.id),
+        personName: person.name,
+        termId: term.id,
+        committee: body.committee as Committee,
+        position: body.position as Position,
+        startDate: body.startDate,
+        endDate: body.endDate ?? null,
+      };
+      await checkPost(trx, term.org_unit_id, term.id, span);
+      // Eligibility (domain §3) plugs in here once sanctions exist: see eligibility.ts.
+      const ineligible = (await eligibilityProblems(trx, [{ personId: person.id, personKey: String(person.id), startDate: body.startDate }])).get(String(person.id));
+      if (ineligible) throw rejected([ineligible]);
+      const created = await q.insertPost(trx, {
+        person_id: person.id,
+        org_unit_id: term.org_unit_id,
+        term_id: term.id,
+        committee: span.committee,
+        position: span.position,
+        start_date: span.startDate,
+        end_date: span.endDate,
+        end_reason: span.endDate === null ? null : (body.endReason ?? null),
+        how: body.how,
+      });
+      await audit({
+        kind: 'post.created',
+        objectType: 'post',
+        objectId: created.id,
+        orgUnitId: term.org_unit_id,
+        details: { personId: person.id, name: person.name, termId: term.id, committee: created.committee, position: created.position },
+      });
+      return created;
+    });
+    return c.json({ post }, 201);
+  })
+  .post('/:id/end', allow('org_office'), v('param', idParam), v('json', postEnd), async (c) => {
+    const scope = scopeOf(c);
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const post = await inTransaction(c, async (trx, audit) => {
+      const found = await q.findPostInScope(trx, scope, id);
+      if (!found) throw notFound('任职记录不存在');
+      const terms = await q.lockVillageTerms(trx, found.org_unit_id);
+      const current = (await q.findPostInScope(trx, scope, id))!;
+      if (current.end_date !== null) throw conflict('already_ended', `该任职已于 ${current.end_date} 结束`);
+      const term = terms.find((t) => t.id === current.term_id)!;
+      const problems = postProblems(
+        {
+          id,
+          personKey: String(current.person_id),
+          personName: current.person_name,
+          termId: term.id,
+          committee: current.committee,
+          position: current.position,
+          startDate: current.start_date,
+          endDate: body.endDate,
+          termEndDate: term.end_date,
+        },
+        { ordinal: term.ordinal, startDate: term.start_date, endDate: term.end_date },
+        [],
+      );
+      if (problems.length) throw refusePost(problems);
+      const updated = await q.updatePost(trx, id, { end_date: body.endDate, end_reason: body.endReason });
+      await audit({ kind: 'post.ended', objectType: 'post', objectId: id, orgUnitId: current.org_unit_id, details: { personId: current.person_id, name: current.person_name, endDate: body.endDate, endReason: body.endReason } });
+      return updated;
+    });
+    return c.json({ post });
+  })
+  .patch('/:id', allow('org_office'), v('param', idParam), v('json', postPatch), async (c) => {
+    const scope = scopeOf(c);
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const post = await inTransaction(c, async (trx, audit) => {
+      const found = await q.findPostInScope(trx, scope, id);
+      if (!found) throw notFound('任职记录不存在');
+      const span = {
+        id,
+        personKey: String(found.person_id),
+        personName: found.person_name,
+        termId: found.term_id,
+        committee: (body.committee ?? found.committee) as Committee,
+        position: (body.position ?? found.position) as Position,
+        startDate: body.startDate ?? found.start_date,
+        endDate: body.endDate === undefined ? found.end_date : body.endDate,
+      };
+      await checkPost(trx, found.org_unit_id, found.term_id, span);
+      const endReasonValue = span.endDate === null ? null : body.endReason === undefined ? found.end_reason : body.endReason;
+      const values = { committee: span.committee, position: span.position, start_date: span.startDate, end_date: span.endDate, end_reason: endReasonValue, how: body.how ?? found.how };
+      const fields = (Object.keys(values) as (keyof typeof values)[]).filter((k) => values[k] !== found[k]);
+      if (fields.length === 0) return found;
+      const updated = await q.updatePost(trx, id, values);
+      await audit({ kind: 'post.updated', objectType: 'post', objectId: id, orgUnitId: found.org_unit_id, details: { personId: found.person_id, name: found.person_name, fields } });
+      return updated;
+    });
+    const { person_name: _n, ...rest } = post as typeof post & { person_name?: string };
+    return c.json({ post: rest as q.PostRow });
+  });
+
