@@ -15,7 +15,8 @@ import { todayInShanghai } from '../roster/rules.ts';
 import { LINK_VALID_DAYS } from './rules.ts';
 import { drawPledgePage, drawQrSheet } from './pdf.ts';
 import { pledgePageOf } from './sign.ts';
-import { buildSignerWorkbook, signerWorkbookDisposition } from './excel.ts';
+import { buildSignerWorkbook, signerWorkbookName } from './excel.ts';
+import { xlsxResponse } from '../../excel/export.ts';
 import { PLEDGE_READERS, PLEDGE_RUNNERS } from './templates.ts';
 import * as q from './queries.ts';
 
@@ -234,11 +235,7 @@ export const campaignRoutes = new Hono<AppEnv>()
       });
       return { bytes };
     });
-    return c.body(bytes, 200, {
-      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      'content-disposition': signerWorkbookDisposition(campaign),
-      'cache-control': 'no-store',
-    });
+    return xlsxResponse(c, bytes, signerWorkbookName(campaign), `pledge-signers-${campaign.id}.xlsx`);
   })
   .post('/:id/signers/:personId/link', allow(...PLEDGE_RUNNERS, 'secretary'), v('param', signerParam), async (c) => {
     const user = currentUser(c);

@@ -1,7 +1,7 @@
-// The signer list of a campaign as .xlsx.
-import ExcelJS from 'exceljs';
-import { AUTH_METHOD_LABELS, PERSON_CATEGORY_LABELS, SIGNER_STATUS_LABELS } from './rules.ts';
+// The signer list of a campaign as .xlsx, on the shared Excel export (api/src/excel/export.ts).
+import { addTableSheet, newWorkbook, workbookBytes, type SheetColumn } from '../../excel/export.ts';
 import { shanghaiDateTime } from '../../pdf/hash.ts';
+import { AUTH_METHOD_LABELS, PERSON_CATEGORY_LABELS, SIGNER_STATUS_LABELS } from './rules.ts';
 
 interface SignerRow {
   name: string;
@@ -15,46 +15,33 @@ interface SignerRow {
   verificationCode: string | null;
 }
 
+const COLUMNS: SheetColumn<SignerRow>[] = [
+  { header: '序号', width: 6, align: 'center', value: (_r, i) => i + 1 },
+  { header: '姓名', width: 12, value: (r) => r.name },
+  { header: '单位', width: 18, value: (r) => r.orgName },
+  { header: '身份类别', width: 16, value: (r) => PERSON_CATEGORY_LABELS[r.category] },
+  { header: '状态', width: 10, value: (r) => SIGNER_STATUS_LABELS[r.status] },
+  { header: '系统账号', width: 10, align: 'center', value: (r) => (r.hasAccount ? '有' : '无') },
+  { header: '签署时间', width: 18, type: 'text', value: (r) => (r.signedAt ? shanghaiDateTime(r.signedAt) : '') },
+  { header: '版本', width: 6, align: 'center', value: (r) => r.versionNo ?? '' },
+  { header: '认证方式', width: 12, value: (r) => (r.authMethod === 'password' ? '账号密码' : r.authMethod === 'link' ? '签署链接' : '') },
+  { header: '核验码', width: 18, type: 'text', value: (r) => r.verificationCode ?? '' },
+];
+
 export async function buildSignerWorkbook(
   campaign: { title: string; dueDate: string; versionNo: number },
   rows: SignerRow[],
   meta: { generatedAt: Date; generatedBy: string },
-): Promise<Uint8Array<ArrayBuffer>> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = '清风 Qingfeng';
-  const ws = wb.addWorksheet('签署名单', { views: [{ state: 'frozen', ySplit: 3 }] });
-  ws.columns = [{ width: 6 }, { width: 12 }, { width: 18 }, { width: 14 }, { width: 10 }, { width: 10 }, { width: 18 }, { width: 8 }, { width: 16 }, { width: 18 }];
-  ws.mergeCells(1, 1, 1, 10);
-  ws.getCell(1, 1).value = `${campaign.title} 签署名单`;
-  ws.getCell(1, 1).font = { bold: true, size: 14 };
-  ws.mergeCells(2, 1, 2, 10);
-  ws.getCell(2, 1).value = `截止日期 ${campaign.dueDate} · 现行第 ${campaign.versionNo} 版 · ${meta.generatedBy} 导出于 ${shanghaiDateTime(meta.generatedAt)}`;
-  const header = ws.getRow(3);
-  header.values = ['序号', '姓名', '单位', '身份类别', '状态', '系统账号', '签署时间', '版本', '认证方式', '核验码'];
-  header.font = { bold: true };
-  header.eachCell((cell) => {
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
-    cell.border = { bottom: { style: 'thin' } };
+): Promise<Uint8Array> {
+  const wb = newWorkbook(meta.generatedAt);
+  const counts = { signed: 0, pending: 0, overdue: 0 };
+  for (const r of rows) counts[r.status]++;
+  addTableSheet(wb, '签署名单', COLUMNS, rows, {
+    title: `${campaign.title} 签署名单`,
+    subtitles: [`截止日期 ${campaign.dueDate} · 现行第 ${campaign.versionNo} 版 · 已签署 ${counts.signed} 人，待签署 ${counts.pending} 人，逾期未签 ${counts.overdue} 人`],
+    footer: [`${meta.generatedBy} 导出于 ${shanghaiDateTime(meta.generatedAt)}`],
   });
-  rows.forEach((r, i) => {
-    ws.addRow([
-      i + 1,
-      r.name,
-      r.orgName,
-      PERSON_CATEGORY_LABELS[r.category],
-      SIGNER_STATUS_LABELS[r.status],
-      r.hasAccount ? '有' : '无',
-      r.signedAt ? shanghaiDateTime(r.signedAt) : '',
-      r.versionNo ?? '',
-      r.authMethod ? (r.authMethod === 'password' ? '账号密码' : '签署链接') : '',
-      r.verificationCode ?? '',
-    ]);
-  });
-  ws.autoFilter = { from: { row: 3, column: 1 }, to: { row: 3 + rows.length, column: 10 } };
-  return new Uint8Array(await wb.xlsx.writeBuffer());
+  return workbookBytes(wb);
 }
 
-export function signerWorkbookDisposition(campaign: { id: number; title: string }): string {
-  const name = `签署名单-${campaign.title}.xlsx`;
-  return `attachment; filename="pledge-signers-${campaign.id}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
+export const signerWorkbookName = (campaign: { title: string }) => `签署名单-${campaign.title}.xlsx`;
