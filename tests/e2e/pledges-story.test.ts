@@ -14,9 +14,12 @@ const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch:
 
 async function loginAs(page: Page, url: string, username: string) {
   await page.goto(`${url}/login`);
-  await page.fill('input[name="username"]', username);
-  await page.fill('input[name="password"]', DEMO_PASSWORD);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('button[type="submit"]')]);
+  // Typed before the page is hydrated, a value could be reset: wait until the page is live.
+  await page.waitForLoadState('networkidle');
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: '首页' }).waitFor({ timeout: 60_000 });
 }
 
 /** A few cursive strokes drawn with the mouse: pointerdown / pointermove / pointerup on the canvas. */
