@@ -440,6 +440,99 @@ export interface SanctionTable {
   updated_at: Timestamp;
 }
 
+// ---- integrity pledges (廉洁自律承诺书, domain.md §7) ----
+
+export interface PledgeTemplateTable {
+  id: Generated<number>;
+  /** The org unit that owns the template; it is visible in that subtree. */
+  org_unit_id: number;
+  name: string;
+  /** For whom (适用对象), e.g. 村(社区)"两委"成员、机关干部. */
+  audience: Generated<string>;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface PledgeTemplateVersionTable {
+  id: Generated<number>;
+  template_id: number;
+  version_no: number;
+  title: string;
+  /** The body, one string per paragraph. */
+  paragraphs: Json<string[]>;
+  note: Generated<string>;
+  /** Set once; a published version can no longer change (database trigger). */
+  published_at: Timestamp | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PledgeCampaignTable {
+  id: Generated<number>;
+  org_unit_id: number;
+  template_version_id: number;
+  title: string;
+  start_date: DateString;
+  /** Last day to sign; from the day after, unsigned signers are overdue. */
+  due_date: DateString;
+  closed_at: Timestamp | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PledgeSignerTable {
+  campaign_id: number;
+  person_id: number;
+  added_at: Timestamp;
+  added_by: number | null;
+}
+
+export interface PledgeLinkTable {
+  id: Generated<number>;
+  campaign_id: number;
+  person_id: number;
+  /** SHA-256 (hex) of the link's token: the token itself is never stored. */
+  token_sha256: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  /** Set after too many wrong ID-number suffixes. */
+  voided_at: Timestamp | null;
+  used_at: Timestamp | null;
+  failed_attempts: Generated<number>;
+  created_by: number | null;
+}
+
+export const PLEDGE_AUTH_METHODS = ['password', 'link'] as const;
+export type PledgeAuthMethod = (typeof PLEDGE_AUTH_METHODS)[number];
+
+/** Append-only (database trigger): a signature is never updated or deleted, only superseded. */
+export interface PledgeSignatureTable {
+  id: Generated<number>;
+  campaign_id: number;
+  person_id: number;
+  template_version_id: number;
+  /** The signer's org unit when signing (for figures by village). */
+  org_unit_id: number;
+  signer_name: string;
+  signed_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+  auth_method: PledgeAuthMethod;
+  user_id: number | null;
+  link_id: number | null;
+  text_sha256: string;
+  image_png: Uint8Array;
+  image_sha256: string;
+  verification_code: string;
+  /** The verify address printed as a QR code (kept, so that every download draws the same bytes). */
+  verify_url: string;
+  document_id: number;
+  supersedes_id: number | null;
+}
+
 export interface Database {
   org_unit: OrgUnitTable;
   app_user: AppUserTable;
@@ -450,6 +543,12 @@ export interface Database {
   term: TermTable;
   post: PostTable;
   document: DocumentTable;
+  pledge_template: PledgeTemplateTable;
+  pledge_template_version: PledgeTemplateVersionTable;
+  pledge_campaign: PledgeCampaignTable;
+  pledge_signer: PledgeSignerTable;
+  pledge_link: PledgeLinkTable;
+  pledge_signature: PledgeSignatureTable;
   talk: TalkTable;
   talk_participant: TalkParticipantTable;
   sanction: SanctionTable;

@@ -12,6 +12,7 @@ import { insertUser } from '../modules/users/queries.ts';
 import { idChecksumChar } from '../modules/roster/identity.ts';
 import { insertPerson, insertPost, insertTerm } from '../modules/roster/queries.ts';
 import { joinProblems, personProblems, postProblems, termProblems, todayInShanghai, type PostSpan, type TermSpan } from '../modules/roster/rules.ts';
+import { seedPledgeDemo } from './pledges.ts';
 import { DEMO_PEOPLE, DEMO_POSTS, DEMO_VILLAGES } from './data.ts';
 import { seedDiscipline } from './discipline.ts';
 import { seedDemoDecisions } from './decisions.ts';
@@ -209,6 +210,8 @@ export async function seedDemo(db: Kysely<Database>, clock: Clock, log: (line: s
       villages: villages.map((v, i) => ({ id: v.id, name: DEMO_VILLAGES[i]!.name, secretary: currentSecretary(i) })),
       today,
     });
+    // Integrity pledges: the 2021 campaign (200余份) and this year's open one (demo/pledges.ts).
+    await seedPledgeDemo(trx, { sub: { id: sub.id, path: sub.path }, now, audit, pendingVillageId: villages[0]!.id });
     return { seeded: true, rootOrgId: sub.id, people: personIds.length, posts: DEMO_POSTS.length };
   });
 

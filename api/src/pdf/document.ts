@@ -26,8 +26,13 @@ export interface PdfOptions {
   /** Printed in the header of every page. */
   orgName: string;
   orientation?: 'portrait' | 'landscape';
-  /** Who downloads, and when: the watermark. */
-  watermark: { name: string; at: Date };
+  /**
+   * Who downloads, and when: the watermark. null only for documents that must come out byte-identical
+   * on every download (a signed pledge is the signer's own document, drawn from its stored record).
+   */
+  watermark: { name: string; at: Date } | null;
+  /** Fixes the PDF's CreationDate/ModDate (and with them pdfkit's file ID, derived from the info); default now. */
+  creationDate?: Date;
   stamp: PdfStamp;
 }
 
@@ -80,7 +85,7 @@ export class PdfBuilder {
   readonly pageHeight: number;
   private finished = false;
   private pageNumber = 1;
-  private readonly mark: string;
+  private readonly mark: string | null;
   private readonly slots: PageNumberSlot[] = [];
   private readonly footerFont: EmbeddedFontLike;
 
@@ -89,7 +94,13 @@ export class PdfBuilder {
       size: 'A4',
       layout: options.orientation ?? 'portrait',
       margins: { top: MARGIN_TOP, bottom: MARGIN_BOTTOM, left: MARGIN_X, right: MARGIN_X },
-      info: { Title: options.title, Author: options.orgName, Creator: '清风 Qingfeng', Producer: '清风 Qingfeng' },
+      info: {
+        Title: options.title,
+        Author: options.orgName,
+        Creator: '清风 Qingfeng',
+        Producer: '清风 Qingfeng',
+        ...(options.creationDate && { CreationDate: options.creationDate, ModDate: options.creationDate }),
+      },
       displayTitle: true,
       lang: 'zh-CN',
     });
@@ -104,7 +115,7 @@ export class PdfBuilder {
     this.doc.fillColor(COLORS.text);
     // pdfkit's current font object after selecting the regular weight (not in its public types).
     this.footerFont = (this.doc as unknown as { _font: EmbeddedFontLike })._font;
-    this.mark = `${options.watermark.name}  ${shanghaiDateTime(options.watermark.at)}`;
+    this.mark = options.watermark && `${options.watermark.name}  ${shanghaiDateTime(options.watermark.at)}`;
     // Every new page, whoever asks for it (our tables, or pdfkit's own line wrapper via
     // continueOnNewPage), first completes the current one: pdfkit writes it out right after.
     const addPage = this.doc.addPage.bind(this.doc);
@@ -306,6 +317,7 @@ export class PdfBuilder {
   private drawWatermark(): void {
     const doc = this.doc;
     const mark = this.mark;
+    if (mark === null) return;
     this.font('regular', 15);
     const w = doc.widthOfString(mark);
     const cols = this.pageWidth > this.pageHeight ? 3 : 2;
