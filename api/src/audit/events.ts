@@ -25,6 +25,7 @@ export const AUDIT_EVENT_KINDS = {
   'post.created': '新增任职',
   'post.ended': '结束任职',
   'post.updated': '修改任职',
+  'post.deleted': '删除任职',
   'roster.imported': '导入花名册',
   'decision.meeting_created': '新建会议',
   'pledge.template_created': '新建承诺书模板',
