@@ -14,10 +14,10 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-001-foundation': foundation,
   '2026-11-29-002-roster': roster,
   '2026-12-01-001-person-category': personCategory,
+  '2026-12-01-010-decisions': decisions,
+  '2026-12-01-020-discipline': discipline,
+  '2026-12-01-030-pledges': pledges,
   '2026-12-02-120-cache-version': cacheVersion,
   '2026-12-02-121-province': province,
-  '2026-12-01-030-pledges': pledges,
-  '2026-12-01-020-discipline': discipline,
   '2026-12-02-901-login-throttle': loginThrottle,
-  '2026-12-01-010-decisions': decisions,
 };
