@@ -17,6 +17,8 @@ export interface NavSection {
 }
 
 const ALL: readonly Role[] = ['admin', 'org_office', 'inspector', 'secretary', 'auditor'];
+/** 三重一大 records: not the system administrator (domain.md §10). */
+const DECISION_ROLES: readonly Role[] = ['org_office', 'inspector', 'secretary', 'auditor'];
 
 export const NAV: NavSection[] = [
   {
@@ -31,9 +33,9 @@ export const NAV: NavSection[] = [
       { href: '/people', label: '人员', roles: ALL, hint: '人员信息与历届任职' },
       { href: '/roster-import', label: '花名册导入', roles: ['org_office'], hint: '下载模板，上传 Excel 花名册，预览后导入' },
       { href: '/reports/committee-structure', label: '班子结构分析', roles: ALL, hint: '年龄、性别、学历、“一肩挑”等结构统计，与上届对比' },
-      { href: '/decisions', label: '三重一大', roles: ALL, hint: '党工委和村(社区)会议、议题表决、“四议两公开”与规则提示' },
+      { href: '/decisions', label: '三重一大', roles: DECISION_ROLES, hint: '党工委和村(社区)会议、议题表决、“四议两公开”与规则提示' },
       { href: '/decisions/import', label: '三重一大台账导入', roles: ['org_office'], hint: '下载模板，上传 Excel 台账，预览后导入' },
-      { href: '/reports/decisions', label: '三重一大统计', roles: ALL, hint: '按类别、月份、单位统计集体研究事项，台账导出' },
+      { href: '/reports/decisions', label: '三重一大统计', roles: DECISION_ROLES, hint: '按类别、月份、单位统计集体研究事项，台账导出' },
     ],
   },
   {
