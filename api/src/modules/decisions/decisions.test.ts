@@ -283,6 +283,7 @@ describe(`counting (${engineLabel()})`, () => {
     // A second continuation of the same deferred item is refused by the unique link.
     const again = await send('POST', '/api/decisions/items', { meetingId: y2023.meeting.id, category: 'major_decision', title: '再续议', deferredFromItemId: deferred });
     expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('already_continued');
   });
 
   it('every figure opens the items it counts (same filter, same count)', async () => {
