@@ -36,8 +36,6 @@ export interface AppUserTable {
   password_hash: string;
   must_change_password: Generated<boolean>;
   disabled: Generated<boolean>;
-  failed_login_count: Generated<number>;
-  locked_until: Timestamp | null;
   password_changed_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -347,6 +345,18 @@ export interface AttachmentTable {
   created_at: CreatedAt;
 }
 
+/** Failed-login counters and locks (auth/throttle.ts). */
+export interface LoginThrottleTable {
+  scope: 'pair' | 'account' | 'address';
+  /** Lower-cased user name ('' for scope 'address'). */
+  account: string;
+  /** Client address ('' for scope 'account', or when unknown). */
+  address: string;
+  failures: number;
+  window_start: Timestamp;
+  locked_until: Timestamp | null;
+}
+
 export interface Database {
   org_unit: OrgUnitTable;
   app_user: AppUserTable;
@@ -367,6 +377,7 @@ export interface Database {
   decision_amendment: DecisionAmendmentTable;
   decision_threshold: DecisionThresholdTable;
   attachment: AttachmentTable;
+  login_throttle: LoginThrottleTable;
 }
 
 export type OrgUnit = Selectable<OrgUnitTable>;
