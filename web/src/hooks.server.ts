@@ -4,6 +4,8 @@ import { getApp, remoteApiUrl } from '$lib/server/app';
 import { serverApi, SESSION_COOKIE } from '$lib/server/api';
 import { csrfProblem } from '$lib/server/origin';
 
+const MAX_FORM_BYTES = 1024 * 1024;
+
 /** Pages anyone may open. */
 const PUBLIC_PATHS = new Set(['/login']);
 const PASSWORD_CHANGE_PATH = '/change-password';
@@ -22,6 +24,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 
   const csrf = csrfProblem(event);
   if (csrf) error(403, { message: `跨站请求被拒绝（${csrf}）` });
+  // Page forms are small; uploads go to /api, which has limits of its own.
+  if (Number(event.request.headers.get('content-length') ?? 0) > MAX_FORM_BYTES) error(413, { message: '提交的内容过大：上限为 1 MB' });
 
   if (event.cookies.get(SESSION_COOKIE)) {
     const res = await serverApi(event).api.auth.me.$get();
