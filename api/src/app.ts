@@ -6,6 +6,7 @@ import { errorBody, handleError } from './http/errors.ts';
 import { publicRoute, unguardedRoutes } from './http/guard.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
 import { requestSizeLimit } from './http/body-limit.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { csrfMiddleware, sessionMiddleware, trustProxy } from './auth/session.ts';
 import { authRoutes } from './auth/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
@@ -43,6 +44,7 @@ export function createApp({ db, clock = systemClock, engine }: AppDeps) {
       c.set('userAgent', c.env?.userAgent ?? c.req.header('user-agent') ?? null);
       await next();
     })
+    .use('*', securityHeaders)
     // Request bodies over the limit answer 413 before anything reads them.
     .use('*', requestSizeLimit)
     .use('*', csrfMiddleware)

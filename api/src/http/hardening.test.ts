@@ -1,6 +1,7 @@
 // Security review #11, finding 10: control characters, forwarded headers, deactivated orgs, the
 // secretary's document look-up, implausible dates and oversized bodies.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sql } from 'kysely';
 import { Hono } from 'hono';
 import { call, createOrg, createTestContext, createUserAndLogin, engineLabel, login, TEST_ORIGIN, TEST_PASSWORD, type TestContext } from '../testing/harness.ts';
 import { personBody } from '../modules/roster/test-helpers.ts';
@@ -152,5 +153,58 @@ describe(`forwarded headers, deactivated orgs, documents (${engineLabel()})`, ()
     const foreign = await call(t.app, 'GET', `/api/orgs/${other.id}/roster.pdf`, { cookie: office });
     await foreign.arrayBuffer();
     expect((await call(t.app, 'GET', `/api/documents/${foreign.headers.get('x-document-number')}`, { cookie: secretary })).status).toBe(404);
+  });
+});
+
+describe(`security headers (${engineLabel()})`, () => {
+  it('sends no-store, nosniff, frame denial and a closed CSP on every API response, errors included', async () => {
+    const responses = [
+      await call(t.app, 'GET', '/api/auth/me', { cookie: office }),
+      await call(t.app, 'GET', '/api/people', { cookie: office }),
+      await call(t.app, 'GET', '/api/people/999999', { cookie: office }),
+      await call(t.app, 'GET', '/api/no-such-route'),
+      await call(t.app, 'POST', '/api/auth/login', { json: { username: 'x' } }),
+      await call(t.app, 'GET', `/api/orgs/${village.id}/roster.pdf`, { cookie: office }),
+    ];
+    for (const res of responses) {
+      await res.arrayBuffer();
+      expect(res.headers.get('cache-control'), res.url).toBe('no-store');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('referrer-policy')).toBe('same-origin');
+      expect(res.headers.get('permissions-policy')).toContain('camera=()');
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+    }
+    const https = await t.app.request('https://qingfeng.test/api/auth/me', { headers: { cookie: office } });
+    expect(https.headers.get('strict-transport-security')).toBe('max-age=31536000');
+  });
+});
+
+describe(`fault logs (${engineLabel()})`, () => {
+  it('logs a 500 as error class and reference only: no SQL, no parameters, no ID numbers', async () => {
+    const idNumber = personBody(village.id, { n: 450 }).idNumber;
+    const app = new Hono();
+    // A database error carrying an ID number as a parameter (division by zero: not mapped to a 4xx).
+    app.get('/boom', async () => {
+      await sql`SELECT 1 / 0 WHERE ${idNumber}::text = ${idNumber}::text`.execute(t.handle.db);
+      return new Response('unreachable');
+    });
+    app.onError(handleError);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const res = await app.request('/boom');
+      expect(res.status).toBe(500);
+      const body = (await res.json()) as ApiError;
+      const ref = /参考编号 ([0-9a-f]{8})/.exec(body.error.message)?.[1];
+      expect(ref).toBeDefined();
+      const logged = errors.mock.calls.map((args) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')).join('\n');
+      expect(logged).toContain(`ref ${ref}`);
+      expect(logged).toMatch(/\[22012\]/);
+      expect(logged).not.toContain(idNumber);
+      expect(logged).not.toMatch(/SELECT|division/i);
+    } finally {
+      errors.mockRestore();
+    }
   });
 });
