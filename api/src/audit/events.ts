@@ -25,6 +25,7 @@ export const AUDIT_EVENT_KINDS = {
   'post.created': '新增任职',
   'post.ended': '结束任职',
   'post.updated': '修改任职',
+  'post.deleted': '删除任职',
   'roster.imported': '导入花名册',
   'export.downloaded': '导出下载',
   'audit.verified': '校验审计链',

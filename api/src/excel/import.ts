@@ -40,6 +40,18 @@ export interface ImportProblem {
   /** The column's header, in Chinese ('' = the row or file as a whole). */
   column: string;
   message: string;
+  /** Records in the system the problem is about, so the page can link to where they are fixed. */
+  refs?: ProblemRef[];
+}
+
+/** A record a problem names: the web links `person` to /people/:id and `post` to its correction page. */
+export interface ProblemRef {
+  kind: 'person' | 'post' | 'org';
+  id: number;
+  /** What the link says, e.g. the person's name. */
+  label: string;
+  /** The village of a post (its correction page lives under the village). */
+  orgId?: number;
 }
 
 export interface ParsedSheet<R> {

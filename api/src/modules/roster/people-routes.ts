@@ -9,7 +9,7 @@ import { conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
 import { isEthnicityCode } from './labels.ts';
 import { personProblems, todayInShanghai } from './rules.ts';
-import { asOfQuery, READERS, rejected, scopeOf, today } from './route-helpers.ts';
+import { asOfQuery, historyItems, READERS, rejected, scopeOf, today } from './route-helpers.ts';
 import * as q from './queries.ts';
 
 // ---- people ----
@@ -110,6 +110,12 @@ export const peopleRoutes = new Hono<AppEnv>()
     const detail = await q.getPersonDetail(c.get('db'), scopeOf(c), c.req.valid('param').id, c.req.valid('query').asOf ?? today(c));
     if (!detail) throw notFound('人员不存在');
     return c.json(detail);
+  })
+  .get('/:id/post-history', allow(...READERS), v('param', idParam), async (c) => {
+    const scope = scopeOf(c);
+    const { id } = c.req.valid('param');
+    if (!(await q.findPerson(c.get('db'), scope, id))) throw notFound('人员不存在');
+    return c.json({ items: historyItems(await q.postHistory(c.get('db'), scope, { personId: id })) });
   })
   .post('/', allow('org_office'), v('json', personCreate), async (c) => {
     const scope = scopeOf(c);
