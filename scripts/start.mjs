@@ -24,9 +24,10 @@ if (demo) {
 }
 // Relative data directories are relative to the repository root, whatever the caller's cwd.
 if (env.QINGFENG_DATA_DIR && env.QINGFENG_DATA_DIR !== 'memory://') env.QINGFENG_DATA_DIR = resolve(ROOT, env.QINGFENG_DATA_DIR);
-// Uploads (Excel imports up to 20 MB, document checks up to 64 MB) pass; the API itself refuses
-// anything over its own limits with a 413 naming the limit (api/src/http/body-limit.ts), and pages
-// refuse form posts over 1 MB (hooks.server.ts). adapter-node's default would be 512 KB.
+// Uploads (Excel imports and 三重一大 attachments up to 20 MB, document checks up to 64 MB) pass; the
+// API itself refuses anything over its own limits with a 413 naming the limit
+// (api/src/http/body-limit.ts), and pages refuse non-file form posts over 1 MB (hooks.server.ts).
+// adapter-node's default would be 512 KB.
 env.BODY_SIZE_LIMIT ||= '65M';
 if (env.QINGFENG_TRUST_PROXY === '1') {
   env.ADDRESS_HEADER ||= 'x-forwarded-for';

@@ -10,6 +10,11 @@ const MAX_FORM_BYTES = 1024 * 1024;
 
 /** Pages anyone may open. */
 const PUBLIC_PATHS = new Set(['/login']);
+/**
+ * Pledge pages opened from a QR code, signed in or not: a signer's one-time link and the verify page.
+ * Their API routes are public, rate-limited and show nothing personal before the ID-suffix gate.
+ */
+const isPublicPledgePage = (path: string) => /^\/sign\/[a-z0-9]{16,64}$/.test(path) || path === '/verify' || /^\/verify\/[^/]{1,40}$/.test(path);
 const PASSWORD_CHANGE_PATH = '/change-password';
 
 // Open the database at start-up (migrations, first admin) rather than on the first request —
@@ -26,8 +31,9 @@ const handlePage: Handle = async ({ event, resolve }) => {
 
   const csrf = csrfProblem(event);
   if (csrf) error(403, { message: `跨站请求被拒绝（${csrf}）` });
-  // Page forms are small; uploads go to /api, which has limits of its own.
-  if (Number(event.request.headers.get('content-length') ?? 0) > MAX_FORM_BYTES) error(413, { message: '提交的内容过大：上限为 1 MB' });
+  // Page forms without files are small; file uploads are bounded by BODY_SIZE_LIMIT and by the API.
+  const multipart = event.request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data') ?? false;
+  if (!multipart && Number(event.request.headers.get('content-length') ?? 0) > MAX_FORM_BYTES) error(413, { message: '提交的内容过大：上限为 1 MB' });
 
   if (event.cookies.get(SESSION_COOKIE)) {
     const res = await serverApi(event).api.auth.me.$get();
@@ -36,12 +42,12 @@ const handlePage: Handle = async ({ event, resolve }) => {
   const user = event.locals.user;
 
   if (!user) {
-    if (!PUBLIC_PATHS.has(path)) {
+    if (!PUBLIC_PATHS.has(path) && !isPublicPledgePage(path)) {
       const next = path === '/' ? '' : `?next=${encodeURIComponent(path + event.url.search)}`;
       redirect(303, `/login${next}`);
     }
   } else if (user.mustChangePassword) {
-    if (path !== PASSWORD_CHANGE_PATH && path !== '/logout') redirect(303, PASSWORD_CHANGE_PATH);
+    if (path !== PASSWORD_CHANGE_PATH && path !== '/logout' && !isPublicPledgePage(path)) redirect(303, PASSWORD_CHANGE_PATH);
   } else if (PUBLIC_PATHS.has(path) || path === PASSWORD_CHANGE_PATH) {
     redirect(303, '/');
   }
