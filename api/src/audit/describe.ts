@@ -3,12 +3,14 @@
 // sentence of their own (other modules') get their label and the names in their details.
 import { AUDIT_EVENT_KINDS } from './events.ts';
 import { ROLE_LABELS } from '../modules/users/rules.ts';
-import { codeLabel, COMMITTEE_LABELS, POSITION_LABELS, POST_HOW_LABELS } from '../modules/roster/labels.ts';
+import { codeLabel, COMMITTEE_LABELS, committeeName, POSITION_LABELS, POST_HOW_LABELS } from '../modules/roster/labels.ts';
 
 export interface DescribableEvent {
   kind: string;
   details: Record<string, unknown> | null;
   org_name?: string | null;
+  /** The event's org kind: names the residents' committee (村民委员会 / 居民委员会). */
+  org_kind?: string | null;
 }
 
 const PERSON_FIELDS: Record<string, string> = {
@@ -35,13 +37,23 @@ const str = (d: Record<string, unknown>, k: string): string | null => (typeof d[
 const fieldList = (d: Record<string, unknown>, k: string, labels: Record<string, string>): string =>
   Array.isArray(d[k]) ? (d[k] as unknown[]).map((f) => codeLabel(labels, String(f)) ?? String(f)).join('、') : '';
 
-function postName(d: Record<string, unknown>): string {
+function postName(d: Record<string, unknown>, e: DescribableEvent): string {
   const c = str(d, 'committee');
   const p = str(d, 'position');
   if (!c || !p) return '';
-  const committee = codeLabel(COMMITTEE_LABELS, c) ?? c;
+  const committee = (c === 'party' || c === 'residents') && (e.org_kind === 'village' || e.org_kind === 'community') ? committeeName(c, e.org_kind) : (codeLabel(COMMITTEE_LABELS, c) ?? c);
   const positions = codeLabel(COMMITTEE_LABELS, c) === undefined ? {} : (POSITION_LABELS[c as keyof typeof POSITION_LABELS] as Record<string, string>);
   return `${committee}${codeLabel(positions, p) ?? p}`;
+}
+
+/** 任职开始 2021-05-10 → 2021-05-12 (dates and reasons as they are; codes in words). */
+function changeList(d: Record<string, unknown>): string {
+  const changes = d.changes && typeof d.changes === 'object' ? (d.changes as Record<string, { from?: unknown; to?: unknown }>) : {};
+  const word = (field: string, v: unknown) =>
+    v === null || v === undefined || v === '' ? '（空）' : field === 'how' ? (codeLabel(POST_HOW_LABELS, String(v)) ?? String(v)) : field === 'committee' || field === 'position' ? '' : String(v);
+  return Object.entries(changes)
+    .map(([f, c]) => (word(f, c.to) ? `${codeLabel(POST_FIELDS, f) ?? f} ${word(f, c.from)} → ${word(f, c.to)}` : `${codeLabel(POST_FIELDS, f) ?? f}`))
+    .join('；');
 }
 
 type Describer = (d: Record<string, unknown>, e: DescribableEvent) => string;
@@ -69,10 +81,10 @@ const DESCRIBERS = new Map<string, Describer>([
   ['person.updated', (d) => `修改人员“${str(d, 'name') ?? ''}”的${fieldList(d, 'fields', PERSON_FIELDS) || '信息'}`],
   ['term.created', (d, e) => `${e.org_name ?? ''}新增第${str(d, 'ordinal') ?? ''}届（${str(d, 'startDate') ?? ''}起）${d.postsEnded ? `，上一届届满，${str(d, 'postsEnded')}条任职随之结束` : ''}`],
   ['term.updated', (d, e) => `修改${e.org_name ?? ''}第${str(d, 'ordinal') ?? ''}届的${fieldList(d, 'fields', TERM_FIELDS) || '信息'}`],
-  ['post.created', (d) => `为“${str(d, 'name') ?? ''}”新增任职：${postName(d)}${str(d, 'startDate') ? `（${str(d, 'startDate')}起）` : ''}`],
-  ['post.ended', (d) => `结束“${str(d, 'name') ?? ''}”的${postName(d) || ''}任职（${str(d, 'endDate') ?? ''}，${str(d, 'endReason') ?? ''}）`],
-  ['post.updated', (d) => `更正“${str(d, 'name') ?? ''}”的${postName(d) || ''}任职：${fieldList(d, 'fields', POST_FIELDS)}${str(d, 'reason') ? `。原因：${str(d, 'reason')}` : ''}`],
-  ['post.deleted', (d) => `删除“${str(d, 'name') ?? ''}”误录的${postName(d) || ''}任职记录（${str(d, 'startDate') ?? ''}起）。原因：${str(d, 'reason') ?? ''}`],
+  ['post.created', (d, e) => `为“${str(d, 'name') ?? ''}”新增任职：${postName(d, e)}${str(d, 'startDate') ? `（${str(d, 'startDate')}起）` : ''}`],
+  ['post.ended', (d, e) => `结束“${str(d, 'name') ?? ''}”的${postName(d, e)}任职（${str(d, 'endDate') ?? ''}，${str(d, 'endReason') ?? ''}）`],
+  ['post.updated', (d, e) => `更正“${str(d, 'name') ?? ''}”的${postName(d, e)}任职：${changeList(d) || fieldList(d, 'fields', POST_FIELDS)}${str(d, 'reason') ? `。原因：${str(d, 'reason')}` : ''}`],
+  ['post.deleted', (d, e) => `删除“${str(d, 'name') ?? ''}”误录的${postName(d, e)}任职记录（${str(d, 'startDate') ?? ''}起）。原因：${str(d, 'reason') ?? ''}`],
   [
     'roster.imported',
     (d) =>
@@ -82,7 +94,7 @@ const DESCRIBERS = new Map<string, Describer>([
     'export.downloaded',
     (d, e) => {
       if (str(d, 'title')) return `下载“${str(d, 'title')}”${str(d, 'format') === 'pdf' ? ' PDF' : ''}${str(d, 'number') ? `（编号 ${str(d, 'number')}）` : ''}`;
-      const doc = str(d, 'document') ?? '';
+      const doc = str(d, 'document') ?? str(d, 'report') ?? '';
       const what = doc.startsWith('roster') ? '花名册 Excel' : doc.startsWith('committee-structure') || doc.startsWith('committee_structure') ? '班子结构分析 Excel' : doc.startsWith('audit') ? '审计日志 Excel' : doc;
       return `导出${e.org_name ? `${e.org_name}的` : ''}${what}${str(d, 'rows') ? `（${str(d, 'rows')}行）` : ''}`;
     },

@@ -118,6 +118,7 @@ const AUDIT_LIST_COLUMNS = [
   'e.object_id',
   'e.org_unit_id',
   'o.name as org_name',
+  'o.kind as org_kind',
   'e.details',
   'e.hash',
 ] as const;
