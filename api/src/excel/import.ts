@@ -312,7 +312,8 @@ export async function buildImportTemplate<K extends string>(spec: TemplateSpec<K
 
 /** Largest upload accepted. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
-const uploadForm = z.object({ file: z.instanceof(File, { message: '请选择要上传的 Excel 文件（字段名 file）' }) });
+// Other text fields travel with the file to the module's plan (e.g. the roster's eligibilityOverride), read with c.req.valid('form').
+const uploadForm = z.looseObject({ file: z.instanceof(File, { message: '请选择要上传的 Excel 文件（字段名 file）' }) });
 
 async function readUpload(file: File): Promise<ArrayBuffer> {
   if (file.size === 0) throw badRequest('empty_file', '上传的文件是空的');

@@ -58,6 +58,8 @@ interface NewPost {
   endDate: string | null;
   endReason: string | null;
   how: PostHow;
+  /** The office's written reason when the person is not eligible (domain.md §3); set by planRosterImport. */
+  eligibilityOverride?: string | null;
 }
 
 export interface ImportPlan {
@@ -71,6 +73,8 @@ export interface ImportPlan {
   termsClose: { id: number; endDate: string }[];
   postsCreate: NewPost[];
   postsUpdate: { id: number; endDate: string | null; endReason: string | null; how: PostHow }[];
+  /** Rows added although not eligible, under the override reason (audited by the caller). */
+  overridden?: { row: number; name: string }[];
 }
 
 // ---- what the planner reads ----
@@ -548,7 +552,15 @@ export function planImport(parsed: ParsedSheet, data: ImportData, today: string)
 }
 
 /** Reads and plans (preview; or, with `lock`, inside the commit transaction). */
-export async function planRosterImport(db: Kysely<Database>, scope: RosterScope, parsed: ParsedSheet, today: string, lock = false): Promise<ImportPlan> {
+export async function planRosterImport(
+  db: Kysely<Database>,
+  scope: RosterScope,
+  parsed: ParsedSheet,
+  today: string,
+  lock = false,
+  /** The office's written reason to add people who are not eligible; without it they are problems. */
+  eligibilityOverride: string | null = null,
+): Promise<ImportPlan> {
   if (parsed.rows.length === 0) return planImport(parsed, { villages: [], people: [], terms: [], posts: [] }, today);
   const data = await fetchImportData(db, scope, parsed, lock);
   const plan = planImport(parsed, data, today);
@@ -557,9 +569,15 @@ export async function planRosterImport(db: Kysely<Database>, scope: RosterScope,
       db,
       plan.postsCreate.map((p) => ({ personId: p.personId, personKey: p.idNumber, startDate: p.startDate })),
     );
+    const names = new Map(parsed.rows.map((r) => [r.person.idNumber, r.person.name]));
+    plan.overridden = [];
     for (const p of plan.postsCreate) {
       const e = eligibility.get(p.idNumber);
-      if (e) plan.problems.push({ row: p.row, column: HEADER.idNumber, message: e.message });
+      if (!e) continue;
+      if (eligibilityOverride) {
+        p.eligibilityOverride = eligibilityOverride;
+        plan.overridden.push({ row: p.row, name: names.get(p.idNumber) ?? '' });
+      } else plan.problems.push({ row: p.row, column: HEADER.idNumber, message: e.message.replace('该人员', names.get(p.idNumber) ?? '该人员') });
     }
   }
   return plan;
@@ -656,11 +674,12 @@ export async function applyRosterImport(trx: Kysely<Database>, plan: ImportPlan,
   await progress('posts', 0, postsTotal);
   for (const b of chunks(plan.postsCreate, BATCH_ROWS)) {
     await sql`
-      INSERT INTO post (person_id, org_unit_id, term_id, committee, position, start_date, end_date, end_reason, how)
+      INSERT INTO post (person_id, org_unit_id, term_id, committee, position, start_date, end_date, end_reason, how, eligibility_override)
       SELECT * FROM unnest(
         ${col(b, (p) => personIds.get(p.idNumber)!)}::int[], ${col(b, (p) => p.orgUnitId)}::int[], ${col(b, (p) => termIdOf(p.termKey))}::int[],
         ${col(b, (p) => p.committee)}::text[], ${col(b, (p) => p.position)}::text[], ${col(b, (p) => p.startDate)}::date[],
-        ${col(b, (p) => p.endDate)}::date[], ${col(b, (p) => p.endReason)}::text[], ${col(b, (p) => p.how)}::text[])`.execute(trx);
+        ${col(b, (p) => p.endDate)}::date[], ${col(b, (p) => p.endReason)}::text[], ${col(b, (p) => p.how)}::text[],
+        ${col(b, (p) => p.eligibilityOverride ?? null)}::text[])`.execute(trx);
     done += b.length;
     await progress('posts', done, postsTotal);
   }

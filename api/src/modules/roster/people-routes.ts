@@ -1,7 +1,7 @@
 // People (人员): list, detail, create, correct. Reads are open to every role within its scope; org_office maintains.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { EDUCATION_LEVELS, GENDERS, POLITICAL_STATUSES } from '@qingfeng/db';
+import { EDUCATION_LEVELS, GENDERS, PERSON_CATEGORIES, POLITICAL_STATUSES } from '@qingfeng/db';
 import type { AppEnv } from '../../context.ts';
 import { allow } from '../../http/guard.ts';
 import { dbId, idParam, isoDate, pagination, v } from '../../http/validate.ts';
@@ -31,6 +31,7 @@ const personFields = {
   educationHighest: z.enum(EDUCATION_LEVELS),
   phone: phone.nullable().optional(),
   isVeteran: z.boolean().optional(),
+  category: z.enum(PERSON_CATEGORIES).optional(),
 };
 const personCreate = z.object(personFields).strict();
 const personPatch = z.object(personFields).partial().strict();
@@ -50,6 +51,7 @@ function toPersonValues(p: PersonInput, normalisedId: string): q.PersonValues {
     education_highest: p.educationHighest,
     phone: p.phone ?? null,
     is_veteran: p.isVeteran ?? false,
+    category: p.category ?? 'village_cadre',
   };
 }
 
@@ -67,6 +69,7 @@ function fromPersonRow(r: q.PersonRow): PersonInput {
     educationHighest: r.education_highest,
     phone: r.phone,
     isVeteran: r.is_veteran,
+    category: r.category,
   };
 }
 

@@ -26,6 +26,8 @@ const postCreate = z
     endDate: isoDate.nullable().optional(),
     endReason: endReason.nullable().optional(),
     how: z.enum(POST_HOW),
+    /** Written reason to add a person who is not eligible (domain.md §3); audited and marked on the post. */
+    eligibilityOverride: z.string().trim().min(4, '特批理由至少 4 个字').max(500).optional(),
   })
   .strict();
 const postEnd = z.object({ endDate: isoDate, endReason }).strict();
@@ -97,8 +99,9 @@ export const postRoutes = new Hono<AppEnv>()
       };
       await checkPost(trx, term.org_unit_id, term.id, span);
       // Eligibility (domain §3) plugs in here once sanctions exist: see eligibility.ts.
-      const ineligible = (await eligibilityProblems(trx, [{ personId: person.id, personKey: String(person.id), startDate: body.startDate }])).get(String(person.id));
-      if (ineligible) throw rejected([ineligible]);
+      const ineligible = (await eligibilityProblems(trx, [{ personId: person.id, personKey: String(person.id), startDate: body.startDate, personName: person.name }])).get(String(person.id));
+      if (ineligible && !body.eligibilityOverride) throw rejected([ineligible]);
+      const override = ineligible ? body.eligibilityOverride! : null;
       const created = await q.insertPost(trx, {
         person_id: person.id,
         org_unit_id: term.org_unit_id,
@@ -109,7 +112,10 @@ export const postRoutes = new Hono<AppEnv>()
         end_date: span.endDate,
         end_reason: span.endDate === null ? null : (body.endReason ?? null),
         how: body.how,
+        eligibility_override: override,
       });
+      if (override)
+        await audit({ kind: 'eligibility.overridden', objectType: 'post', objectId: created.id, orgUnitId: term.org_unit_id, details: { personId: person.id, name: person.name, on: body.startDate, reason: override } });
       await audit({
         kind: 'post.created',
         objectType: 'post',

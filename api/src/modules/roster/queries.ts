@@ -88,6 +88,7 @@ const personColumns = [
   'pe.education_highest',
   'pe.phone',
   'pe.is_veteran',
+  'pe.category',
   'pe.created_at',
   'pe.updated_at',
 ] as const;
@@ -196,7 +197,7 @@ export type PersonValues = Pick<
   | 'education_highest'
   | 'phone'
   | 'is_veteran'
->;
+> & { /** 身份类别 (domain.md §4); the import leaves it as it is. */ category?: Person['category'] };
 
 export async function insertPerson(db: Kysely<Database>, values: PersonValues, now: Date): Promise<number> {
   const r = await db.insertInto('person').values({ ...values, updated_at: now }).returning('id').executeTakeFirstOrThrow();
@@ -349,7 +350,7 @@ export async function postsOutside(db: Kysely<Database>, termId: number, start: 
 
 export type PostRow = Post;
 
-const postReturning = ['id', 'person_id', 'org_unit_id', 'term_id', 'committee', 'position', 'start_date', 'end_date', 'end_reason', 'how', 'created_at'] as const;
+const postReturning = ['id', 'person_id', 'org_unit_id', 'term_id', 'committee', 'position', 'start_date', 'end_date', 'end_reason', 'how', 'eligibility_override', 'created_at'] as const;
 
 /** The kind of an org unit (village or community names the residents' committee). */
 export async function orgKindOf(db: Kysely<Database>, id: number): Promise<OrgKind | undefined> {
@@ -387,7 +388,8 @@ export async function villagePostSpans(db: Kysely<Database>, orgId: number): Pro
   }));
 }
 
-export type PostValues = Omit<Post, 'id' | 'created_at'>;
+/** eligibility_override: set only when an ineligible person's post is added with a written reason (discipline module). */
+export type PostValues = Omit<Post, 'id' | 'created_at' | 'eligibility_override'> & { eligibility_override?: string | null };
 
 export async function insertPost(db: Kysely<Database>, v: PostValues): Promise<PostRow> {
   return db.insertInto('post').values(v).returning(postReturning).executeTakeFirstOrThrow() as Promise<PostRow>;
@@ -491,6 +493,8 @@ export interface RosterRow extends DerivedFlags {
   end_date: string | null;
   end_reason: string | null;
   how: PostHow;
+  /** Added with an eligibility override (domain.md §3): the roster marks it; the reason is in the audit log. */
+  eligibilityOverridden: boolean;
 }
 
 /**
@@ -511,6 +515,7 @@ async function rosterRows(db: Kysely<Database>, scope: RosterScope, terms: RawBu
            pe.ethnicity, pe.political_status, pe.party_join_date, pe.education_full_time, pe.education_highest,
            pe.phone, pe.is_veteran,
            a.committee, a.position, a.start_date, a.end_date, a.end_reason, a.how,
+           (a.eligibility_override IS NOT NULL) AS "eligibilityOverridden",
            (bool_or(a.committee = 'party' AND a.position = 'secretary') OVER w
              AND bool_or(a.committee = 'residents' AND a.position = 'director') OVER w) AS "dualRole",
            (min(a.committee) OVER w <> max(a.committee) OVER w) AS "crossServing",

@@ -2,7 +2,8 @@
 // Excel template and import (mounted under /roster; the import runs on the shared pipeline in
 // api/src/excel/import.ts).
 import { Hono, type Context } from 'hono';
-import { COMMITTEES, EDUCATION_LEVELS, GENDERS, POLITICAL_STATUSES, POST_HOW } from '@qingfeng/db';
+import { COMMITTEES, EDUCATION_LEVELS, GENDERS, PERSON_CATEGORIES, POLITICAL_STATUSES, POST_HOW } from '@qingfeng/db';
+import { PERSON_CATEGORY_LABELS } from '../discipline/rules.ts';
 import type { AppEnv } from '../../context.ts';
 import { allow, currentUser } from '../../http/guard.ts';
 import { idParam, v } from '../../http/validate.ts';
@@ -88,8 +89,9 @@ const rosterImport = importRoutes({
   templateFileName: '两委成员花名册导入模板.xlsx',
   buildTemplate,
   parse: parseRosterWorkbook,
-  plan: (db, c, parsed, lock) => planRosterImport(db, scopeOf(c), parsed, today(c), lock),
-  preview: (plan: ImportPlan) => ({ ok: plan.problems.length === 0, summary: plan.summary, problems: plan.problems, changes: plan.changes }),
+  // An office's written reason (form field eligibilityOverride) lets ineligible people through, marked (domain.md §3).
+  plan: (db, c, parsed, lock) => planRosterImport(db, scopeOf(c), parsed, today(c), lock, overrideOf(c)),
+  preview: (plan: ImportPlan) => ({ ok: plan.problems.length === 0, summary: plan.summary, problems: plan.problems, changes: plan.changes, overridden: plan.overridden ?? [] }),
   apply: (trx, plan, c, progress) => applyRosterImport(trx, plan, c.get('clock').now(), progress),
   audit: (plan, c) => {
     const sum = plan.summary;
@@ -108,10 +110,18 @@ const rosterImport = importRoutes({
         postsCreated: sum.posts.create,
         postsUpdated: sum.posts.update,
         postsEndedWithTerm: sum.posts.endedWithTerm,
+        ...(plan.overridden?.length && { eligibilityOverride: { reason: overrideOf(c), count: plan.overridden.length, people: plan.overridden.slice(0, 200).map((o) => o.name) } }),
       },
     };
   },
 });
+
+/** The override reason sent with the upload (at least 4 characters), or none. */
+function overrideOf(c: Context<AppEnv>): string | null {
+  const raw = (c.req.valid('form' as never) as { eligibilityOverride?: unknown } | undefined)?.eligibilityOverride;
+  const reason = typeof raw === 'string' ? raw.trim() : '';
+  return reason.length >= 4 ? reason.slice(0, 500) : null;
+}
 
 export const rosterRoutes = new Hono<AppEnv>()
   .get('/options', allow(...READERS), (c) =>
@@ -127,6 +137,7 @@ export const rosterRoutes = new Hono<AppEnv>()
       })),
       how: POST_HOW.map((value) => ({ value, label: POST_HOW_LABELS[value] })),
       termEndReason: TERM_END_REASON,
+      categories: PERSON_CATEGORIES.map((value) => ({ value, label: PERSON_CATEGORY_LABELS[value] })),
       fullIdNumbers: seesFullIdNumbers(currentUser(c).role),
     }),
   )
