@@ -338,24 +338,31 @@ export async function findSigner(db: Db, scopePath: string, campaignId: number, 
 
 // ---- dashboard ----
 
-/** Signed / pending / overdue per org unit of the signers (villages, 街道机关) and in total, in one statement. */
-export async function campaignProgress(db: Db, scopePath: string, campaign: { id: number; dueDate: string }, today: string) {
+/**
+ * Signed / pending / overdue per org unit of the signers (villages, 街道机关) and in total, in one
+ * statement: the campaign's current signatures are found once (anti-join on supersedes_id) and joined
+ * to the signers, rather than probed per signer — the dashboard of a 300,000-signer campaign.
+ */
+export async function campaignProgress(db: Db, scopePath: string, campaign: { id: number; dueDate: string; versionNo: number }, today: string) {
   const r = await sql<{ orgUnitId: number; orgName: string; total: number; signed: number; pending: number; overdue: number }>`
-    SELECT x.org_unit_id AS "orgUnitId", min(x.org_name) AS "orgName",
+    WITH cur AS (
+      SELECT g.person_id
+      FROM pledge_signature g JOIN pledge_template_version gv ON gv.id = g.template_version_id
+      WHERE g.campaign_id = ${campaign.id} AND gv.version_no >= ${campaign.versionNo}
+        AND NOT EXISTS (SELECT 1 FROM pledge_signature n WHERE n.supersedes_id = g.id)
+    )
+    SELECT po.id AS "orgUnitId", min(po.name) AS "orgName",
            count(*)::int AS total,
-           count(*) FILTER (WHERE x.signed)::int AS signed,
-           count(*) FILTER (WHERE NOT x.signed AND ${today}::date <= ${campaign.dueDate}::date)::int AS pending,
-           count(*) FILTER (WHERE NOT x.signed AND ${today}::date > ${campaign.dueDate}::date)::int AS overdue
-    FROM (
-      SELECT po.id AS org_unit_id, po.name AS org_name, po.path AS org_path, ${signedNow} AS signed
-      FROM pledge_signer ps
-      JOIN pledge_campaign c ON c.id = ps.campaign_id
-      JOIN person p ON p.id = ps.person_id
-      JOIN org_unit po ON po.id = p.org_unit_id
-      WHERE ps.campaign_id = ${campaign.id} AND po.path LIKE ${like(scopePath)}
-    ) x
-    GROUP BY x.org_unit_id, x.org_path
-    ORDER BY string_to_array(btrim(x.org_path, '/'), '/')::int[]`.execute(db);
+           count(cur.person_id)::int AS signed,
+           count(*) FILTER (WHERE cur.person_id IS NULL AND ${today}::date <= ${campaign.dueDate}::date)::int AS pending,
+           count(*) FILTER (WHERE cur.person_id IS NULL AND ${today}::date > ${campaign.dueDate}::date)::int AS overdue
+    FROM pledge_signer ps
+    JOIN person p ON p.id = ps.person_id
+    JOIN org_unit po ON po.id = p.org_unit_id
+    LEFT JOIN cur ON cur.person_id = ps.person_id
+    WHERE ps.campaign_id = ${campaign.id} AND po.path LIKE ${like(scopePath)}
+    GROUP BY po.id, po.path
+    ORDER BY string_to_array(btrim(po.path, '/'), '/')::int[]`.execute(db);
   const total = r.rows.reduce<StatusCounts>(
     (t, row) => ({ total: t.total + row.total, signed: t.signed + row.signed, pending: t.pending + row.pending, overdue: t.overdue + row.overdue }),
     { total: 0, signed: 0, pending: 0, overdue: 0 },
