@@ -27,7 +27,7 @@ const PARAGRAPHS = [
   '如有违反，自愿接受组织处理。',
 ];
 
-async function newCampaign(db: Kysely<Database>, data: Dataset, title: string) {
+export async function newCampaign(db: Kysely<Database>, data: Dataset, title: string) {
   const now = new Date();
   const t = await insertTemplate(db, { orgUnitId: data.rootId, name: '廉洁自律承诺书', audience: '', createdBy: null, now });
   const v = await insertVersion(db, { templateId: t.id, title: '廉洁自律承诺书', paragraphs: PARAGRAPHS, note: '', createdBy: null, now, publish: true });
@@ -39,7 +39,7 @@ async function newCampaign(db: Kysely<Database>, data: Dataset, title: string) {
  * Signatures as raw rows (documents first: each signature references its registry row), set-based:
  * `where` picks the signers (alias ps) to sign. Returns how many were inserted.
  */
-async function rawSignatures(db: Kysely<Database>, campaign: { id: number; versionId: number }, userId: number, png: Uint8Array, where: ReturnType<typeof sql>) {
+export async function rawSignatures(db: Kysely<Database>, campaign: { id: number; versionId: number }, userId: number, png: Uint8Array, where: ReturnType<typeof sql>) {
   await sql`
     INSERT INTO document (number, kind, title, org_unit_id, content_sha256, created_by, created_at)
     SELECT 'QFB-' || ${campaign.id} || '-' || ps.person_id, 'pledge', '廉洁自律承诺书', p.org_unit_id, repeat('a', 64), ${userId}, now()
@@ -56,7 +56,7 @@ async function rawSignatures(db: Kysely<Database>, campaign: { id: number; versi
 }
 
 /** The dashboard's figures in the plainest SQL: one aggregate over signers and their first signatures. */
-async function rawDashboard(db: Kysely<Database>, campaignId: number, rootPath: string) {
+export async function rawDashboard(db: Kysely<Database>, campaignId: number, rootPath: string) {
   return sql`
     SELECT p.org_unit_id, count(*)::int AS total, count(s.id)::int AS signed,
            count(*) FILTER (WHERE s.id IS NULL AND current_date <= c.due_date)::int AS pending,
