@@ -544,13 +544,13 @@ export async function currentSignature(db: Db, campaignId: number, personId: num
 
 const signatureSelect = sql`
   s.id, s.campaign_id AS "campaignId", s.person_id AS "personId", s.template_version_id AS "templateVersionId",
-  s.org_unit_id AS "orgUnitId", so.name AS "orgName", so.path AS "orgPath", s.signer_name AS "signerName", s.signed_at AS "signedAt",
+  s.org_unit_id AS "orgUnitId", s.org_name AS "orgName", so.path AS "orgPath", s.signer_name AS "signerName", s.signed_at AS "signedAt",
   s.ip, s.user_agent AS "userAgent", s.auth_method AS "authMethod", s.text_sha256 AS "textSha256", s.image_png AS "imagePng",
   s.image_sha256 AS "imageSha256", s.verification_code AS "verificationCode", s.verify_url AS "verifyUrl",
   s.supersedes_id AS "supersedesId",
   (SELECT n.id FROM pledge_signature n WHERE n.supersedes_id = s.id) AS "supersededById",
   s.document_id AS "documentId", d.number AS "documentNumber", d.content_sha256 AS "documentContentSha256", d.file_sha256 AS "documentFileSha256",
-  c.title AS "campaignTitle", c.org_unit_id AS "campaignOrgUnitId", co.name AS "campaignOrgName",
+  s.campaign_title AS "campaignTitle", c.org_unit_id AS "campaignOrgUnitId", s.header_org_name AS "campaignOrgName",
   v.title, v.paragraphs, v.version_no AS "versionNo", t.name AS "templateName"`;
 
 export interface SignatureRecord {
@@ -591,7 +591,6 @@ const signatureFrom = sql`
   JOIN org_unit so ON so.id = s.org_unit_id
   JOIN document d ON d.id = s.document_id
   JOIN pledge_campaign c ON c.id = s.campaign_id
-  JOIN org_unit co ON co.id = c.org_unit_id
   JOIN pledge_template_version v ON v.id = s.template_version_id
   JOIN pledge_template t ON t.id = v.template_id`;
 
