@@ -36,8 +36,6 @@ export interface AppUserTable {
   password_hash: string;
   must_change_password: Generated<boolean>;
   disabled: Generated<boolean>;
-  failed_login_count: Generated<number>;
-  locked_until: Timestamp | null;
   password_changed_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -146,6 +144,9 @@ export interface PersonTable {
   is_veteran: Generated<boolean>;
   under_investigation: Generated<boolean>;
   category: Generated<PersonCategory>;
+  /** 立案审查: set with the flag by inspectors (discipline migration). */
+  investigation_date: DateString | null;
+  investigation_case_number: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -171,6 +172,8 @@ export interface PostTable {
   end_date: DateString | null;
   end_reason: string | null;
   how: PostHow;
+  /** Added although the person was not eligible (domain.md §3): the override's written reason. */
+  eligibility_override: Generated<string | null>;
   created_at: CreatedAt;
 }
 
@@ -188,6 +191,253 @@ export interface DocumentTable {
   byte_size: number | null;
   created_by: number | null;
   created_at: CreatedAt;
+}
+
+/** Failed-login counters and locks (auth/throttle.ts). */
+export interface LoginThrottleTable {
+  scope: 'pair' | 'account' | 'address';
+  /** Lower-cased user name ('' for scope 'address'). */
+  account: string;
+  /** Client address ('' for scope 'account', or when unknown). */
+  address: string;
+  failures: number;
+  window_start: Timestamp;
+  locked_until: Timestamp | null;
+}
+
+// ---- 三重一大 decisions (domain.md §6) ----
+
+export const MEETING_KINDS = ['subdistrict_committee', 'village_party', 'joint_committees', 'party_members', 'villager_representatives', 'villagers'] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+export const DECISION_CATEGORIES = ['major_decision', 'cadre_appointment', 'major_project', 'large_fund', 'ordinary'] as const;
+export type DecisionCategory = (typeof DECISION_CATEGORIES)[number];
+export const MEMBER_ROLES = ['member', 'observer'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+export const ATTENDANCE = ['present', 'absent'] as const;
+export type Attendance = (typeof ATTENDANCE)[number];
+export const OPINIONS = ['agree', 'disagree', 'defer'] as const;
+export type Opinion = (typeof OPINIONS)[number];
+export const VOTING_METHODS = ['show_of_hands', 'oral', 'secret_ballot', 'roll_call'] as const;
+export type VotingMethod = (typeof VOTING_METHODS)[number];
+export const OUTCOMES = ['adopted', 'rejected', 'deferred'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+/** 四议两公开, in order. */
+export const DECISION_STEPS = ['proposal', 'deliberation', 'members_meeting', 'resolution', 'resolution_disclosure', 'result_disclosure'] as const;
+export type DecisionStep = (typeof DECISION_STEPS)[number];
+export const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
+
+/** A flag raised by a check in modules/decisions/rules.ts. */
+export interface DecisionFlag {
+  rule: string;
+  /** Chinese explanation of what is wrong on this item. */
+  message: string;
+  /** The rule it comes from (regulation or domain.md section). */
+  source: string;
+}
+
+export interface DecisionMeetingTable {
+  id: Generated<number>;
+  org_unit_id: number;
+  kind: MeetingKind;
+  held_on: DateString;
+  /** Local time 'HH:MM:SS' or null. */
+  held_time: string | null;
+  place: Generated<string>;
+  chair: Generated<string>;
+  recorder: Generated<string>;
+  notes: Generated<string>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DecisionMemberTable {
+  id: Generated<number>;
+  meeting_id: number;
+  person_id: number | null;
+  name: string;
+  title: Generated<string>;
+  role: MemberRole;
+  is_principal: Generated<boolean>;
+  attendance: Attendance | null;
+  absence_reason: Generated<string>;
+  sort_order: number;
+}
+
+export interface DecisionItemTable {
+  id: Generated<number>;
+  meeting_id: number;
+  org_unit_id: number;
+  seq: number;
+  category: DecisionCategory;
+  title: string;
+  summary: Generated<string>;
+  amount_fen: number | null;
+  proposer: Generated<string>;
+  motion_reason: Generated<string>;
+  voting_method: VotingMethod | null;
+  votes_for: number | null;
+  votes_against: number | null;
+  votes_abstain: number | null;
+  outcome: Outcome | null;
+  implementation_result: Generated<string>;
+  implementation_date: DateString | null;
+  deferred_from_item_id: number | null;
+  flags: Json<DecisionFlag[]>;
+  closed_at: Timestamp | null;
+  closed_by: number | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DecisionOpinionTable {
+  id: Generated<number>;
+  item_id: number;
+  member_id: number;
+  position: number;
+  opinion: Opinion;
+  remark: Generated<string>;
+}
+
+export interface DecisionRecusalTable {
+  id: Generated<number>;
+  item_id: number;
+  member_id: number;
+  reason: string;
+}
+
+export interface DecisionDisclosureTable {
+  id: Generated<number>;
+  item_id: number;
+  disclosed_on: DateString;
+  form: string;
+  location: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface DecisionStepTable {
+  id: Generated<number>;
+  item_id: number;
+  step: DecisionStep;
+  held_on: DateString;
+  expected: number | null;
+  present: number | null;
+  votes_for: number | null;
+  content: Generated<string>;
+  signed_by: Generated<string>;
+  merged: Generated<boolean>;
+  updated_at: Timestamp;
+}
+
+export interface DecisionAmendmentTable {
+  id: Generated<number>;
+  item_id: number;
+  subject: string;
+  correction: string;
+  reason: string;
+  created_by: number | null;
+  created_by_name: string;
+  created_at: CreatedAt;
+}
+
+export interface DecisionThresholdTable {
+  org_unit_id: number;
+  amount_fen: number;
+  updated_at: Timestamp;
+}
+
+export interface AttachmentTable {
+  id: Generated<number>;
+  owner_kind: string;
+  owner_id: number;
+  org_unit_id: number;
+  file_name: string;
+  media_type: AttachmentType;
+  byte_size: number;
+  sha256: string;
+  content: Uint8Array;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+// ---- discipline inspection (纪检, domain.md §4–§5) ----
+
+export const TALK_KINDS = ['collective', 'reminder', 'admonishment', 'warning_talk', 'inquiry_letter', 'integrity', 'pre_appointment'] as const;
+export type TalkKind = (typeof TALK_KINDS)[number];
+
+export const SANCTION_SYSTEMS = ['party', 'government', 'organizational'] as const;
+export type SanctionSystem = (typeof SANCTION_SYSTEMS)[number];
+export const SANCTION_TYPES = {
+  party: ['warning', 'serious_warning', 'removal_from_post', 'probation', 'expulsion'],
+  government: ['warning', 'demerit', 'major_demerit', 'demotion', 'dismissal', 'expulsion'],
+  organizational: ['suspension', 'position_adjustment', 'ordered_resignation', 'removal', 'demotion'],
+} as const satisfies Record<SanctionSystem, readonly string[]>;
+export type SanctionType = (typeof SANCTION_TYPES)[SanctionSystem][number];
+/** Stored statuses; 影响期已满 (influence ended) is derived from the date, never stored. */
+export const SANCTION_STATUSES = ['in_force', 'revoked', 'changed_on_appeal'] as const;
+export type SanctionStatus = (typeof SANCTION_STATUSES)[number];
+/** 六项纪律. */
+export const VIOLATIONS = ['political', 'organizational', 'integrity', 'mass', 'work', 'life'] as const;
+export type Violation = (typeof VIOLATIONS)[number];
+
+export interface TalkTable {
+  id: Generated<number>;
+  org_unit_id: number;
+  kind: TalkKind;
+  /** The Asia/Shanghai day the talk took place: it decides the year the talk counts in. */
+  talk_date: DateString;
+  /** 'HH:MM' Beijing time, optional. */
+  talk_time: string | null;
+  /** Individual talks: the one subject; collective talks: null. */
+  subject_person_id: number | null;
+  participant_count: number;
+  leader_name: string;
+  leader_title: Generated<string>;
+  topic: string;
+  outcome: Generated<string>;
+  follow_up: Generated<string>;
+  reply_due_date: DateString | null;
+  reply_date: DateString | null;
+  reply: string | null;
+  /** 诫勉: first day out of influence. */
+  influence_end: DateString | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface TalkParticipantTable {
+  talk_id: number;
+  person_id: number;
+}
+
+export interface SanctionTable {
+  id: Generated<number>;
+  person_id: number;
+  org_unit_id: number;
+  system: SanctionSystem;
+  type: SanctionType;
+  /** 留党察看: 12 or 24 months of 察看. */
+  probation_months: number | null;
+  violation: Violation;
+  authority: string;
+  case_number: Generated<string>;
+  decision_date: DateString;
+  effective_date: DateString;
+  /** First day out of influence; null = permanent. */
+  influence_end: DateString | null;
+  status: Generated<SanctionStatus>;
+  status_reason: string | null;
+  status_changed_at: Timestamp | null;
+  /** Changed on appeal: the sanction that replaces this one. */
+  replaced_by_id: number | null;
+  criminal_referral: Generated<boolean>;
+  notes: Generated<string>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
 }
 
 // ---- integrity pledges (廉洁自律承诺书, domain.md §7) ----
@@ -303,8 +553,24 @@ export interface Database {
   pledge_signer: PledgeSignerTable;
   pledge_link: PledgeLinkTable;
   pledge_signature: PledgeSignatureTable;
+  talk: TalkTable;
+  talk_participant: TalkParticipantTable;
+  sanction: SanctionTable;
+  login_throttle: LoginThrottleTable;
+  decision_meeting: DecisionMeetingTable;
+  decision_member: DecisionMemberTable;
+  decision_item: DecisionItemTable;
+  decision_opinion: DecisionOpinionTable;
+  decision_recusal: DecisionRecusalTable;
+  decision_disclosure: DecisionDisclosureTable;
+  decision_step: DecisionStepTable;
+  decision_amendment: DecisionAmendmentTable;
+  decision_threshold: DecisionThresholdTable;
+  attachment: AttachmentTable;
 }
 
+export type Talk = Selectable<TalkTable>;
+export type Sanction = Selectable<SanctionTable>;
 export type OrgUnit = Selectable<OrgUnitTable>;
 export type AppUser = Selectable<AppUserTable>;
 export type NewAppUser = Insertable<AppUserTable>;
@@ -316,3 +582,8 @@ export type PersonUpdate = Updateable<PersonTable>;
 export type Term = Selectable<TermTable>;
 export type Post = Selectable<PostTable>;
 export type DocumentRecord = Selectable<DocumentTable>;
+export type DecisionMeeting = Selectable<DecisionMeetingTable>;
+export type DecisionMember = Selectable<DecisionMemberTable>;
+export type DecisionItem = Selectable<DecisionItemTable>;
+export type DecisionStepRow = Selectable<DecisionStepTable>;
+export type DecisionAmendment = Selectable<DecisionAmendmentTable>;

@@ -35,6 +35,22 @@ export const NAV: NavSection[] = [
       { href: '/pledges', label: '承诺书签署', roles: ['org_office', 'inspector', 'auditor', 'secretary'], hint: '签署活动、进度（按村）、签署名单与二维码' },
       { href: '/pledges/templates', label: '承诺书模板', roles: ['org_office', 'inspector', 'auditor'], hint: '承诺书正文与版本，发布后不可修改' },
       { href: '/reports/pledges', label: '承诺书统计', roles: ['admin', 'org_office', 'inspector', 'auditor', 'secretary'], hint: '年度签订份数（按村、按活动），可查看明细' },
+      { href: '/decisions', label: '三重一大', roles: ALL, hint: '党工委和村(社区)会议、议题表决、“四议两公开”与规则提示' },
+      { href: '/decisions/import', label: '三重一大台账导入', roles: ['org_office'], hint: '下载模板，上传 Excel 台账，预览后导入' },
+      { href: '/reports/decisions', label: '三重一大统计', roles: ALL, hint: '按类别、月份、单位统计集体研究事项，台账导出' },
+    ],
+  },
+  {
+    // Discipline inspection: never for secretaries (domain.md §10); the office sees only 换届联审 results.
+    title: '纪检',
+    items: [
+      { href: '/discipline/talks', label: '谈话函询', roles: ['inspector', 'auditor'], hint: '集体谈话、提醒、诫勉、警示、函询、廉政谈话台账' },
+      { href: '/discipline/sanctions', label: '处分', roles: ['inspector', 'auditor'], hint: '党纪、政务处分和组织处理，影响期与状态' },
+      { href: '/discipline/four-forms', label: '四种形态', roles: ['inspector', 'auditor'], hint: '按单位、按月统计四种形态人次及占比' },
+      { href: '/discipline/integrity', label: '廉政数据', roles: ['inspector', 'auditor'], hint: '年度谈话、处分数据与报告表述，逐项可查明细' },
+      { href: '/discipline/review', label: '换届联审', roles: ['inspector', 'auditor', 'org_office'], hint: '候选人任职资格审查，可导出联审表' },
+      { href: '/discipline/import', label: '台账导入', roles: ['inspector'], hint: '从 Excel 导入谈话、处分台账' },
+      { href: '/discipline/archive', label: '廉政档案', roles: ['inspector', 'auditor'], hint: '一人一档：任职、谈话、处分、任职资格' },
     ],
   },
   {

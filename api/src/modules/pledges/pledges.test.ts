@@ -150,7 +150,8 @@ describe(`pledges (${engineLabel()})`, () => {
   it('signs logged in with the password; wrong passwords are counted like failed logins', async () => {
     const wrong = await call(t.app, 'POST', `/api/pledges/mine/${campaignId}/sign`, { cookie: secretaryA, json: { image: dataUrl(1), password: 'wrong-password' } });
     expect(wrong.status).toBe(400);
-    expect((await t.handle.db.selectFrom('app_user').select('failed_login_count').where('username', '=', 'secA').executeTakeFirstOrThrow()).failed_login_count).toBe(1);
+    const counter = await t.handle.db.selectFrom('login_throttle').select('failures').where('scope', '=', 'account').where('account', '=', 'seca').executeTakeFirstOrThrow();
+    expect(counter.failures).toBe(1);
     // A blank pad is refused.
     const blank = new Uint8Array(drawnSignaturePng(1)).fill(0);
     expect((await call(t.app, 'POST', `/api/pledges/mine/${campaignId}/sign`, { cookie: secretaryA, json: { image: `data:image/png;base64,${Buffer.from(blank).toString('base64')}`, password: 'Test-Passw0rd!' } })).status).toBe(400);

@@ -8,8 +8,8 @@ import { idParam, v } from '../../http/validate.ts';
 import { AppError, badRequest, notFound } from '../../http/errors.ts';
 import { actorOf, inTransaction } from '../../http/action.ts';
 import { recordAuditEvent } from '../../audit/queries.ts';
-import { afterFailedLogin, isLocked } from '../../auth/rules.ts';
-import { recordLoginFailure } from '../../auth/queries.ts';
+import { minutesLeft } from '../../auth/rules.ts';
+import { clearLoginGuesses, reserveLoginGuess } from '../../auth/throttle.ts';
 import { verifyPassword } from '../../auth/tokens.ts';
 import { loadSettings } from '../settings/queries.ts';
 import { deliverPdf } from '../../pdf/deliver.ts';
@@ -96,24 +96,25 @@ export const signingRoutes = new Hono<AppEnv>()
     const png = decodeSignature(image);
     const db = c.get('db');
     const now = c.get('clock').now();
-    const account = await db.selectFrom('app_user').select(['password_hash', 'failed_login_count', 'locked_until']).where('id', '=', user.id).executeTakeFirstOrThrow();
-    if (isLocked(account.locked_until, now)) throw new AppError(423, 'locked', '密码错误次数过多，账号已锁定，请稍后再试');
+    const account = await db.selectFrom('app_user').select(['password_hash']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    // Counted like a failed login: the same counters, reserved before the password is checked.
+    const settings = await loadSettings(db);
+    const policy = { maxFailures: settings['login.maxFailures'], lockMinutes: settings['login.lockMinutes'] };
+    const key = { username: user.username, address: c.get('ip') };
+    const reservation = await reserveLoginGuess(db, key, now, policy);
+    if (reservation.refused) throw new AppError(423, 'locked', `密码错误次数过多，已暂停，请 ${minutesLeft(reservation.until, now)} 分钟后再试`);
     if (!(await verifyPassword(account.password_hash, password))) {
-      // Counted like a failed login: the same counter and lockout.
-      const settings = await loadSettings(db);
-      const policy = { maxFailures: settings['login.maxFailures'], lockMinutes: settings['login.lockMinutes'] };
-      const next = afterFailedLogin(account.failed_login_count, now, policy);
       const audit = { objectType: 'user', objectId: user.id, orgUnitId: user.orgUnitId };
       await db.transaction().execute(async (trx) => {
-        await recordLoginFailure(trx, user.id, next.failures, next.lockedUntil, now);
         await recordAuditEvent(trx, actorOf(c), now, { kind: 'pledge.confirm_failed', ...audit, details: { campaignId } });
-        if (next.lockedUntil) await recordAuditEvent(trx, actorOf(c), now, { kind: 'auth.lockout', ...audit, details: { until: next.lockedUntil.toISOString() } });
+        if (reservation.lockedNow.length)
+          await recordAuditEvent(trx, actorOf(c), now, { kind: 'auth.lockout', ...audit, details: { scopes: reservation.lockedNow.join(','), minutes: policy.lockMinutes } });
       });
-      if (next.lockedUntil) throw new AppError(423, 'locked', `密码错误次数过多，账号已锁定 ${policy.lockMinutes} 分钟`);
+      if (reservation.lockedNow.length) throw new AppError(423, 'locked', `密码错误次数过多，已暂停 ${policy.lockMinutes} 分钟`);
       throw badRequest('wrong_password', '密码不正确，未签署');
     }
+    await clearLoginGuesses(db, key);
     const signed = await inTransaction(c, async (trx, audit, at) => {
-      if (account.failed_login_count > 0) await trx.updateTable('app_user').set({ failed_login_count: 0 }).where('id', '=', user.id).execute();
       const s = await recordSignature(trx, {
         campaignId,
         personId: user.personId!,

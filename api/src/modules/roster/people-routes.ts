@@ -1,22 +1,22 @@
 // People (人员): list, detail, create, correct. Reads are open to every role within its scope; org_office maintains.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { EDUCATION_LEVELS, GENDERS, POLITICAL_STATUSES } from '@qingfeng/db';
+import { EDUCATION_LEVELS, GENDERS, PERSON_CATEGORIES, POLITICAL_STATUSES } from '@qingfeng/db';
 import type { AppEnv } from '../../context.ts';
 import { allow } from '../../http/guard.ts';
 import { dbId, idParam, isoDate, pagination, v } from '../../http/validate.ts';
 import { conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
-import { ETHNICITIES } from './labels.ts';
+import { isEthnicityCode } from './labels.ts';
 import { personProblems, todayInShanghai } from './rules.ts';
-import { asOfQuery, READERS, rejected, scopeOf, today } from './route-helpers.ts';
+import { asOfQuery, historyItems, READERS, rejected, scopeOf, today } from './route-helpers.ts';
 import * as q from './queries.ts';
 
 // ---- people ----
 
 const name = z.string().trim().min(1, '姓名不能为空').max(40, '姓名最多 40 个字符');
 const idNumber = z.string().trim().min(1, '公民身份号码不能为空').max(20, '公民身份号码应为 18 位');
-const ethnicity = z.string().refine((s) => s in ETHNICITIES, '民族代码无效（GB/T 3304，如 01 = 汉族）');
+const ethnicity = z.string().refine(isEthnicityCode, '民族代码无效（GB/T 3304，如 01 = 汉族）');
 const phone = z.string().trim().regex(/^[0-9+\-() ]{5,20}$/, '电话号码格式不正确');
 const personFields = {
   orgUnitId: dbId,
@@ -31,6 +31,7 @@ const personFields = {
   educationHighest: z.enum(EDUCATION_LEVELS),
   phone: phone.nullable().optional(),
   isVeteran: z.boolean().optional(),
+  category: z.enum(PERSON_CATEGORIES).optional(),
 };
 const personCreate = z.object(personFields).strict();
 const personPatch = z.object(personFields).partial().strict();
@@ -50,6 +51,7 @@ function toPersonValues(p: PersonInput, normalisedId: string): q.PersonValues {
     education_highest: p.educationHighest,
     phone: p.phone ?? null,
     is_veteran: p.isVeteran ?? false,
+    category: p.category ?? 'village_cadre',
   };
 }
 
@@ -67,6 +69,7 @@ function fromPersonRow(r: q.PersonRow): PersonInput {
     educationHighest: r.education_highest,
     phone: r.phone,
     isVeteran: r.is_veteran,
+    category: r.category,
   };
 }
 
@@ -110,6 +113,12 @@ export const peopleRoutes = new Hono<AppEnv>()
     const detail = await q.getPersonDetail(c.get('db'), scopeOf(c), c.req.valid('param').id, c.req.valid('query').asOf ?? today(c));
     if (!detail) throw notFound('人员不存在');
     return c.json(detail);
+  })
+  .get('/:id/post-history', allow(...READERS), v('param', idParam), async (c) => {
+    const scope = scopeOf(c);
+    const { id } = c.req.valid('param');
+    if (!(await q.findPerson(c.get('db'), scope, id))) throw notFound('人员不存在');
+    return c.json({ items: historyItems(await q.postHistory(c.get('db'), scope, { personId: id })) });
   })
   .post('/', allow('org_office'), v('json', personCreate), async (c) => {
     const scope = scopeOf(c);

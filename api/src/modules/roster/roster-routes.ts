@@ -2,7 +2,8 @@
 // Excel template and import (mounted under /roster; the import runs on the shared pipeline in
 // api/src/excel/import.ts).
 import { Hono, type Context } from 'hono';
-import { COMMITTEES, EDUCATION_LEVELS, GENDERS, POLITICAL_STATUSES, POST_HOW } from '@qingfeng/db';
+import { COMMITTEES, EDUCATION_LEVELS, GENDERS, PERSON_CATEGORIES, POLITICAL_STATUSES, POST_HOW } from '@qingfeng/db';
+import { PERSON_CATEGORY_LABELS } from '../discipline/rules.ts';
 import type { AppEnv } from '../../context.ts';
 import { allow, currentUser } from '../../http/guard.ts';
 import { idParam, v } from '../../http/validate.ts';
@@ -13,9 +14,9 @@ import { importRoutes, type ImportLine } from '../../excel/import.ts';
 import { isVillageKind } from '../orgs/rules.ts';
 import { buildRosterExport, buildTemplate, parseRosterWorkbook } from './excel.ts';
 import { applyRosterImport, planRosterImport, type ImportPhase, type ImportPlan, type ImportSummary } from './import.ts';
-import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
+import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITY_LIST, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
 import { seesFullIdNumbers, suggestTermEnd, TERM_END_REASON } from './rules.ts';
-import { asOfQuery, READERS, scopeOf, today, withSuggestion } from './route-helpers.ts';
+import { asOfQuery, historyItems, READERS, scopeOf, today, withSuggestion } from './route-helpers.ts';
 import * as q from './queries.ts';
 
 // ---- rosters of a village (mounted under /orgs) ----
@@ -38,6 +39,10 @@ export const orgRosterRoutes = new Hono<AppEnv>()
       /** What a new term would most likely be: the next ordinal, starting when the latest ends (or is due to). */
       next: { ordinal: (latest?.ordinal ?? 0) + 1, suggestedStartDate: latest ? (latest.end_date ?? suggestTermEnd(latest.start_date)) : null },
     });
+  })
+  .get('/:id/post-history', allow(...READERS), v('param', idParam), async (c) => {
+    const org = await villageInScope(c, c.req.valid('param').id);
+    return c.json({ items: historyItems(await q.postHistory(c.get('db'), scopeOf(c), { orgId: org.id })) });
   })
   .get('/:id/roster', allow(...READERS), v('param', idParam), v('query', asOfQuery), async (c) => {
     const org = await villageInScope(c, c.req.valid('param').id);
@@ -84,8 +89,9 @@ const rosterImport = importRoutes({
   templateFileName: '两委成员花名册导入模板.xlsx',
   buildTemplate,
   parse: parseRosterWorkbook,
-  plan: (db, c, parsed, lock) => planRosterImport(db, scopeOf(c), parsed, today(c), lock),
-  preview: (plan: ImportPlan) => ({ ok: plan.problems.length === 0, summary: plan.summary, problems: plan.problems, changes: plan.changes }),
+  // An office's written reason (form field eligibilityOverride) lets ineligible people through, marked (domain.md §3).
+  plan: (db, c, parsed, lock) => planRosterImport(db, scopeOf(c), parsed, today(c), lock, overrideOf(c)),
+  preview: (plan: ImportPlan) => ({ ok: plan.problems.length === 0, summary: plan.summary, problems: plan.problems, changes: plan.changes, overridden: plan.overridden ?? [] }),
   apply: (trx, plan, c, progress) => applyRosterImport(trx, plan, c.get('clock').now(), progress),
   audit: (plan, c) => {
     const sum = plan.summary;
@@ -104,10 +110,18 @@ const rosterImport = importRoutes({
         postsCreated: sum.posts.create,
         postsUpdated: sum.posts.update,
         postsEndedWithTerm: sum.posts.endedWithTerm,
+        ...(plan.overridden?.length && { eligibilityOverride: { reason: overrideOf(c), count: plan.overridden.length, people: plan.overridden.slice(0, 200).map((o) => o.name) } }),
       },
     };
   },
 });
+
+/** The override reason sent with the upload (at least 4 characters), or none. */
+function overrideOf(c: Context<AppEnv>): string | null {
+  const raw = (c.req.valid('form' as never) as { eligibilityOverride?: unknown } | undefined)?.eligibilityOverride;
+  const reason = typeof raw === 'string' ? raw.trim() : '';
+  return reason.length >= 4 ? reason.slice(0, 500) : null;
+}
 
 export const rosterRoutes = new Hono<AppEnv>()
   .get('/options', allow(...READERS), (c) =>
@@ -115,7 +129,7 @@ export const rosterRoutes = new Hono<AppEnv>()
       genders: GENDERS.map((value) => ({ value, label: GENDER_LABELS[value] })),
       educationLevels: EDUCATION_LEVELS.map((value) => ({ value, label: EDUCATION_LABELS[value] })),
       politicalStatuses: POLITICAL_STATUSES.map((value) => ({ value, label: POLITICAL_STATUS_LABELS[value] })),
-      ethnicities: Object.entries(ETHNICITIES).map(([value, label]) => ({ value, label })),
+      ethnicities: ETHNICITY_LIST.map(([value, label]) => ({ value, label })),
       committees: COMMITTEES.map((value) => ({
         value,
         label: COMMITTEE_LABELS[value],
@@ -123,6 +137,7 @@ export const rosterRoutes = new Hono<AppEnv>()
       })),
       how: POST_HOW.map((value) => ({ value, label: POST_HOW_LABELS[value] })),
       termEndReason: TERM_END_REASON,
+      categories: PERSON_CATEGORIES.map((value) => ({ value, label: PERSON_CATEGORY_LABELS[value] })),
       fullIdNumbers: seesFullIdNumbers(currentUser(c).role),
     }),
   )

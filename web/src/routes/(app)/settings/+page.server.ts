@@ -19,12 +19,28 @@ export const actions: Actions = {
     const current = new Map(items.map((i) => [i.key, i.value]));
     const values: Record<string, string> = {};
     const errors: Record<string, string> = {};
-    const changes: { key: SettingKey; value: number }[] = [];
+    const changes: { key: SettingKey; value: number | string[] }[] = [];
     // Check every field before saving any, so that a bad value changes nothing.
     for (const key of SETTING_KEYS) {
       const raw = String(data.get(key) ?? '').trim();
       values[key] = raw;
       const def = SETTING_DEFINITIONS[key];
+      // Date lists (holidays): one YYYY-MM-DD a line, kept sorted and without repeats.
+      if (Array.isArray(def.default)) {
+        const dates = [...new Set(raw.split(/[\s,，、]+/).filter(Boolean))].sort();
+        const bad = dates.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
+        if (bad) {
+          errors[key] = `“${bad.slice(0, 20)}”不是 YYYY-MM-DD 格式的日期`;
+          continue;
+        }
+        const parsed = def.schema.safeParse(dates);
+        if (!parsed.success) {
+          errors[key] = '日期过多（最多 1000 个）';
+          continue;
+        }
+        if (JSON.stringify(current.get(key)) !== JSON.stringify(dates)) changes.push({ key, value: dates });
+        continue;
+      }
       if (!/^\d+$/.test(raw)) {
         errors[key] = '请输入整数';
         continue;
