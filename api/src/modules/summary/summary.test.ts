@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestContext, engineLabel, login, type TestContext } from '../../testing/harness.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../demo/seed.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DrillDown } from './rules.ts';
 
 // The reference report's sentences of section (七), figure for figure (domain.md §2, §5, §6, §7).
@@ -97,5 +101,48 @@ describe(`annual summary on the demo (${engineLabel()})`, () => {
     await get('/api/reports/annual-summary?year=2021', secretary, 403);
     await get('/api/reports/annual-summary?year=1999', jijian, 400);
     await get('/api/reports/annual-summary?year=2021&org=999999', jijian, 404);
+  });
+});
+
+describe(`annual summary documents (${engineLabel()})`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'summary-'));
+  it('the Word file unzips, its XML is well-formed, and it holds the title, a figure and the 公文 fonts', async () => {
+    const r = await call(t.app, 'GET', '/api/reports/annual-summary.docx?year=2021', { cookie: shenji });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toContain('wordprocessingml');
+    const file = join(dir, 's.docx');
+    writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+    const out = join(dir, 'docx');
+    execFileSync('unzip', ['-q', '-o', file, '-d', out]);
+    const names = (readdirSync(out, { recursive: true }) as string[]).filter((n) => n.endsWith('.xml') || n.endsWith('.rels'));
+    expect(names).toContain(join('word', 'document.xml'));
+    expect(names).toContain('[Content_Types].xml');
+    // Python's expat: a parse error exits non-zero and fails the test.
+    for (const name of names) execFileSync('python3', ['-c', 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])', join(out, name)]);
+    const doc = readFileSync(join(out, 'word', 'document.xml'), 'utf8');
+    const text = doc.replace(/<[^>]+>/g, '');
+    expect(text).toMatch(/^.{2,30}2021年党风廉政建设情况/);
+    expect(text).toContain('集体谈话29次、1774人次');
+    expect(text).toContain('一、主要情况');
+    expect(text).toContain('（一）');
+    expect(doc).toContain('仿宋_GB2312');
+    expect(doc).toContain('w:firstLine="640"');
+    expect(doc).toContain('w:tblBorders');
+    const footer = names.find((n) => n.startsWith(join('word', 'footer')))!;
+    expect(readFileSync(join(out, footer), 'utf8')).toContain('PAGE');
+    const registered = await t.handle.db.selectFrom('document').select(['kind', 'file_sha256']).where('kind', '=', 'annual_summary_docx').execute();
+    expect(registered).toHaveLength(1);
+    expect(registered[0]!.file_sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('the PDF carries the paragraphs (pdftotext)', async () => {
+    const r = await call(t.app, 'GET', '/api/reports/annual-summary.pdf?year=2021', { cookie: jijian });
+    expect(r.status).toBe(200);
+    const file = join(dir, 's.pdf');
+    writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    expect(text).toContain('2021年党风廉政建设情况');
+    expect(text).toContain('集体研究“三重一大”事项85项');
+    expect(text).toContain('签订廉洁自律承诺书200余份');
   });
 });
