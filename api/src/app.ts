@@ -19,6 +19,7 @@ import { deskRoutes, disciplineReportRoutes, personDisciplineRoutes, sanctionRou
 import { decisionReportRoutes, decisionRoutes } from './modules/decisions/routes.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
 import { summaryRoutes } from './modules/summary/routes.ts';
+import { exportRoutes } from './modules/exports/routes.ts';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -80,6 +81,8 @@ export function createApp({ db, clock = systemClock, engine }: AppDeps) {
     .route('/attachments', attachmentRoutes)
     // GET /reports/annual-summary(.pdf|.docx): the annual summary (domain.md §9).
     .route('/reports', summaryRoutes)
+    // GET /exports/documents: the export centre (the document registry).
+    .route('/exports', exportRoutes)
     // PDF downloads at /orgs/:id/roster.pdf and /reports/committee-structure.pdf (no other route has these paths).
     .route('/', pdfRoutes);
 

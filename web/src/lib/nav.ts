@@ -57,6 +57,7 @@ export const NAV: NavSection[] = [
   {
     title: '系统',
     items: [
+      { href: '/exports', label: '导出中心', roles: ['auditor', 'admin', 'org_office', 'inspector'], hint: '已出具的全部文档：编号、哈希、下载人；上传文件核验' },
       { href: '/orgs', label: '组织架构', roles: ALL, hint: '街道、村（社区）、网格的树形结构' },
       { href: '/users', label: '用户管理', roles: ['admin'], hint: '账号、角色、所属组织、重置密码' },
       { href: '/audit', label: '审计日志', roles: ['admin', 'auditor'], hint: '全部操作记录与审计链校验' },

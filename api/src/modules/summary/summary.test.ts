@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestContext, engineLabel, login, type TestContext } from '../../testing/harness.ts';
+import { call, createTestContext, engineLabel, login, TEST_ORIGIN, type TestContext } from '../../testing/harness.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../demo/seed.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -133,6 +133,23 @@ describe(`annual summary documents (${engineLabel()})`, () => {
     const registered = await t.handle.db.selectFrom('document').select(['kind', 'file_sha256']).where('kind', '=', 'annual_summary_docx').execute();
     expect(registered).toHaveLength(1);
     expect(registered[0]!.file_sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('the export centre lists the issued documents with filters, and the registry recognises the Word file', async () => {
+    const all = await get<{ total: number; items: { number: string; kind: string; fileSha256: string | null; createdByUsername: string | null }[]; kinds: string[] }>('/api/exports/documents', shenji);
+    const docx = all.items.find((d) => d.kind === 'annual_summary_docx')!;
+    expect(docx.createdByUsername).toBe('shenji');
+    expect(all.kinds).toContain('annual_summary_docx');
+    const byKind = await get<{ total: number }>('/api/exports/documents?kind=annual_summary_docx', shenji);
+    expect(byKind.total).toBe(1);
+    expect((await get<{ total: number }>('/api/exports/documents?who=%E7%BA%AA%E5%B7%A5%E5%A7%94', shenji)).total).toBe(all.items.filter((d) => d.createdByUsername === 'jijian').length);
+    expect((await get<{ total: number }>('/api/exports/documents?kind=annual_summary_docx&from=2000-01-01&to=2000-01-02', shenji)).total).toBe(0);
+    const form = new FormData();
+    form.set('file', new File([readFileSync(join(dir, 's.docx'))], 's.docx'));
+    const r = await t.app.request(`${TEST_ORIGIN}/api/documents/verify`, { method: 'POST', headers: { origin: TEST_ORIGIN, host: 'qingfeng.test', cookie: shenji }, body: form });
+    const v = (await r.json()) as { match: boolean; document: { number: string } | null };
+    expect(v.match).toBe(true);
+    expect(v.document?.number).toBe(docx.number);
   });
 
   it('the PDF carries the paragraphs (pdftotext)', async () => {
