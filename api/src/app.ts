@@ -20,6 +20,8 @@ import { pledgeReportRoutes, pledgeRoutes } from './modules/pledges/routes.ts';
 import { deskRoutes, disciplineReportRoutes, personDisciplineRoutes, sanctionRoutes, talkRoutes } from './modules/discipline/routes/index.ts';
 import { decisionReportRoutes, decisionRoutes } from './modules/decisions/routes.ts';
 import { attachmentRoutes } from './modules/attachments/routes.ts';
+import { summaryRoutes } from './modules/summary/routes.ts';
+import { exportRoutes } from './modules/exports/routes.ts';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -82,6 +84,10 @@ export function createApp({ db, clock = systemClock, engine }: AppDeps) {
     // GET /reports/decisions(/items): beside reportRoutes' own paths.
     .route('/reports', decisionReportRoutes)
     .route('/attachments', attachmentRoutes)
+    // GET /reports/annual-summary(.pdf|.docx): the annual summary (domain.md §9).
+    .route('/reports', summaryRoutes)
+    // GET /exports/documents: the export centre (the document registry).
+    .route('/exports', exportRoutes)
     // PDF downloads at /orgs/:id/roster.pdf and /reports/committee-structure.pdf (no other route has these paths).
     .route('/', pdfRoutes);
 

@@ -52,12 +52,14 @@ export const NAV: NavSection[] = [
       { href: '/discipline/integrity', label: '廉政数据', roles: ['inspector', 'auditor'], hint: '年度谈话、处分数据与报告表述，逐项可查明细' },
       { href: '/discipline/review', label: '换届联审', roles: ['inspector', 'auditor', 'org_office'], hint: '候选人任职资格审查，可导出联审表' },
       { href: '/discipline/import', label: '台账导入', roles: ['inspector'], hint: '从 Excel 导入谈话、处分台账' },
+      { href: '/reports/annual-summary', label: '年度总结', roles: ['inspector', 'auditor'], hint: '年度党风廉政建设情况：按报告表述生成，数字可查明细，导出 Word/PDF' },
       { href: '/discipline/archive', label: '廉政档案', roles: ['inspector', 'auditor'], hint: '一人一档：任职、谈话、处分、任职资格' },
     ],
   },
   {
     title: '系统',
     items: [
+      { href: '/exports', label: '导出中心', roles: ['auditor', 'admin', 'org_office', 'inspector'], hint: '已出具的全部文档：编号、哈希、下载人；上传文件核验' },
       { href: '/orgs', label: '组织架构', roles: ALL, hint: '街道、村（社区）、网格的树形结构' },
       { href: '/users', label: '用户管理', roles: ['admin'], hint: '账号、角色、所属组织、重置密码' },
       { href: '/audit', label: '审计日志', roles: ['admin', 'auditor'], hint: '全部操作记录与审计链校验' },
