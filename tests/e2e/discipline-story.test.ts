@@ -150,7 +150,7 @@ describe.skipIf(!chromiumPath)('discipline story: talks, sanctions, four forms, 
     await dl.saveAs(path);
     expect(dl.suggestedFilename()).toMatch(/^廉政档案-曹春兰-QF-\d{4}-\d{6}\.pdf$/);
     const text = execFileSync('pdftotext', ['-layout', path, '-']).toString().replace(/ +/g, '');
-    for (const w of ['曹春兰廉政档案', '任职情况', '警示谈话', '党纪警告', '不符合任职资格']) expect(text, w).toContain(w);
+    for (const w of ['曹春兰廉政档案', '任职情况', '谈话函询', '党纪警告', '不符合任职资格']) expect(text, w).toContain(w);
   });
 
   it('shows a village secretary none of it', async () => {

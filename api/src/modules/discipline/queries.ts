@@ -3,6 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, PersonCategory, PoliticalStatus, SanctionStatus, SanctionSystem, SanctionType, TalkKind, Violation } from '@qingfeng/db';
 import { maskIdNumber } from '../roster/identity.ts';
+import { personVisible } from '../roster/queries.ts';
 import { loadSettings } from '../settings/queries.ts';
 import type { Settings } from '../settings/rules.ts';
 import type { PeriodSettings, WorkCalendar } from './rules.ts';
@@ -41,12 +42,6 @@ export async function loadDisciplineSettings(db: Kysely<Database>): Promise<Disc
 
 export async function orgInScope(db: Kysely<Database>, scopePath: string, id: number) {
   return db.selectFrom('org_unit').select(['id', 'name', 'kind', 'path']).where('id', '=', id).where('path', 'like', like(scopePath)).executeTakeFirst();
-}
-
-/** A person is visible when they belong to an org in scope or hold a post in one (as in the roster). */
-function personVisible(scopePath: string) {
-  return sql<boolean>`(o.path LIKE ${like(scopePath)} OR EXISTS (
-    SELECT 1 FROM post vp JOIN org_unit vo ON vo.id = vp.org_unit_id WHERE vp.person_id = pe.id AND vo.path LIKE ${like(scopePath)}))`;
 }
 
 export interface DisciplinePerson {
