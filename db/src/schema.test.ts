@@ -24,8 +24,6 @@ const EXPECTED: ColumnList = {
     password_hash: true,
     must_change_password: true,
     disabled: true,
-    failed_login_count: true,
-    locked_until: true,
     password_changed_at: true,
     created_at: true,
     updated_at: true,
@@ -49,6 +47,7 @@ const EXPECTED: ColumnList = {
     hash: true,
   },
   setting: { key: true, value: true, updated_at: true },
+  login_throttle: { scope: true, account: true, address: true, failures: true, window_start: true, locked_until: true },
   person: {
     id: true,
     org_unit_id: true,

@@ -36,8 +36,6 @@ export interface AppUserTable {
   password_hash: string;
   must_change_password: Generated<boolean>;
   disabled: Generated<boolean>;
-  failed_login_count: Generated<number>;
-  locked_until: Timestamp | null;
   password_changed_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -273,6 +271,18 @@ export interface SanctionTable {
   updated_at: Timestamp;
 }
 
+/** Failed-login counters and locks (auth/throttle.ts). */
+export interface LoginThrottleTable {
+  scope: 'pair' | 'account' | 'address';
+  /** Lower-cased user name ('' for scope 'address'). */
+  account: string;
+  /** Client address ('' for scope 'account', or when unknown). */
+  address: string;
+  failures: number;
+  window_start: Timestamp;
+  locked_until: Timestamp | null;
+}
+
 export interface Database {
   org_unit: OrgUnitTable;
   app_user: AppUserTable;
@@ -286,6 +296,7 @@ export interface Database {
   talk: TalkTable;
   talk_participant: TalkParticipantTable;
   sanction: SanctionTable;
+  login_throttle: LoginThrottleTable;
 }
 
 export type OrgUnit = Selectable<OrgUnitTable>;

@@ -58,7 +58,7 @@ async function buildWorkbook(rows: readonly PlannedPost[]): Promise<Buffer> {
       gender: GENDER_LABELS[p.gender],
       idNumber: p.idNumber,
       birthDate: p.birthDate,
-      ethnicity: ETHNICITIES[p.ethnicity]!,
+      ethnicity: ETHNICITIES.get(p.ethnicity)!,
       politicalStatus: POLITICAL_STATUS_LABELS[p.politicalStatus],
       partyJoinDate: p.partyJoinDate ?? '',
       educationFullTime: EDUCATION_LABELS[p.educationFullTime as EducationLevel],

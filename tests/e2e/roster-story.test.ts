@@ -369,7 +369,7 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     await page.getByRole('link', { name: '新增任职' }).click();
     await page.getByTestId('person-candidates').waitFor();
     await page.getByTestId('person-candidates').getByText('李秀英').click();
-    await page.locator('#post').selectOption({ label: `${RESIDENTS} · 副主任` });
+    await page.locator('#post').selectOption({ label: `村民委员会 · 副主任` });
     await shot(page, '3-17-post-new');
     await page.getByRole('button', { name: '保存任职' }).click();
     await page.getByText('已新增任职').waitFor();
@@ -395,7 +395,7 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     await page.getByTestId('id-number-ok').waitFor();
     await page.locator('#politicalStatus').selectOption({ label: '共青团员' });
     await page.locator('#educationHighest').selectOption({ label: '大学本科' });
-    await page.locator('#post').selectOption({ label: `${RESIDENTS} · 委员` });
+    await page.locator('#post').selectOption({ label: `村民委员会 · 委员` });
     await shot(page, '3-18b-post-new-person');
     await page.getByRole('button', { name: '新建人员并保存任职' }).click();
     await page.getByText('已新增任职').waitFor();
@@ -408,8 +408,63 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     await dialog.locator('#endReason').fill('辞职');
     await shot(page, '3-19-end-post-confirm');
     await dialog.getByRole('button', { name: '确定结束' }).click();
-    await page.getByText(/已结束该任职/).waitFor();
+    await page.getByText('已结束 张伟 的村民委员会委员任职').waitFor();
     expect(await page.locator('section[aria-labelledby="committee-residents"]').innerText()).not.toContain('张伟');
+  });
+
+  it('corrects a post, offers deleting a post ended on its start day, and shows the 任职变动 (issue 10 item 1)', async () => {
+    // 赵丽 was added today: ending her post today means it was entered by mistake.
+    await page.goto(`${server.url}/roster/${villageId}`);
+    await page.getByRole('link', { name: '结束 赵丽 的委员任职' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.locator('#endReason').fill('辞职');
+    await dialog.getByRole('button', { name: '确定结束' }).click();
+    await dialog.getByText('如系误录，请删除这条任职记录').first().waitFor();
+    await shot(page, '10-01-end-on-start-day');
+    await dialog.getByTestId('offer-delete').getByRole('link', { name: '删除这条任职记录' }).click();
+    const confirm = page.getByRole('alertdialog');
+    await confirm.getByText('确定删除 赵丽 的村民委员会委员任职记录').waitFor();
+    expect(await confirm.locator('#deleteReason').getAttribute('required')).not.toBeNull(); // a reason is required
+    await confirm.locator('#deleteReason').fill('录入错误，此人未当选');
+    await shot(page, '10-02-delete-post-confirm');
+    await confirm.getByRole('button', { name: '确定删除' }).click();
+    await page.getByText('已删除 赵丽 的村民委员会委员任职记录').waitFor();
+    expect(await page.locator('section[aria-labelledby="committee-residents"]').innerText()).not.toContain('赵丽');
+
+    // A correction with a reason: 李秀英's 副主任 post started a day later.
+    await page.getByRole('link', { name: '更正 李秀英 的副主任任职' }).click();
+    await page.getByRole('heading', { name: '更正任职 · 李秀英' }).waitFor();
+    const start = await page.locator('#startDate').inputValue();
+    const nextDay = new Date(Date.parse(`${start}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    await page.locator('#startDate').fill(nextDay);
+    expect(await page.locator('#reason').getAttribute('required')).not.toBeNull(); // a reason is required
+    await page.locator('#reason').fill('录入时日期填错');
+    await shot(page, '10-03-post-correction');
+    await page.getByRole('button', { name: '保存更正' }).click();
+    await page.getByText('已更正 李秀英 的村民委员会副主任任职').waitFor();
+
+    // The village and the person show what changed, with reasons.
+    const history = page.getByTestId('post-history');
+    const villageHistory = await history.innerText();
+    expect(villageHistory).toContain('删除任职记录：村民委员会委员');
+    expect(villageHistory).toContain('录入错误，此人未当选');
+    expect(villageHistory).toContain(`任职开始 ${start} → ${nextDay}。原因：录入时日期填错`);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await shot(page, '10-04-village-roster-1440');
+    await page.getByRole('link', { name: '李秀英' }).first().click();
+    await page.getByRole('heading', { name: '李秀英' }).waitFor();
+    expect(await page.getByTestId('post-history').innerText()).toContain('更正村民委员会副主任');
+    await shot(page, '10-05-person-1440');
+    const ctxPhone = await browser.newContext({ locale: 'zh-CN', ...PHONE, storageState: await ctx.storageState() });
+    const phone = await ctxPhone.newPage();
+    await phone.goto(`${server.url}/roster/${villageId}`);
+    await phone.getByTestId('post-history').waitFor();
+    await shot(phone, '10-06-village-roster-390');
+    await phone.goto(page.url());
+    await phone.getByTestId('post-history').waitFor();
+    await shot(phone, '10-07-person-390');
+    await ctxPhone.close();
+    await page.setViewportSize({ width: 1366, height: 900 });
   });
 
   it('manages terms', async () => {

@@ -4,22 +4,16 @@ import type { SessionUser } from '../context.ts';
 
 export async function findUserForLogin(db: Kysely<Database>, username: string) {
   return db
-    .selectFrom('app_user')
-    .selectAll()
-    .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+    .selectFrom('app_user as u')
+    .innerJoin('org_unit as o', 'o.id', 'u.org_unit_id')
+    .selectAll('u')
+    .select('o.active as org_active')
+    .where((eb) => eb(eb.fn('lower', ['u.username']), '=', username.toLowerCase()))
     .executeTakeFirst();
 }
 
-export async function recordLoginFailure(db: Kysely<Database>, userId: number, failures: number, lockedUntil: Date | null, now: Date) {
-  await db
-    .updateTable('app_user')
-    .set({ failed_login_count: failures, locked_until: lockedUntil, updated_at: now })
-    .where('id', '=', userId)
-    .execute();
-}
-
 export async function recordLoginSuccess(db: Kysely<Database>, userId: number, now: Date) {
-  await db.updateTable('app_user').set({ failed_login_count: 0, locked_until: null, updated_at: now }).where('id', '=', userId).execute();
+  await db.updateTable('app_user').set({ updated_at: now }).where('id', '=', userId).execute();
 }
 
 export async function insertSession(
@@ -53,6 +47,7 @@ export async function findSessionWithUser(db: Kysely<Database>, sessionId: strin
       'u.disabled',
       'o.path as org_path',
       'o.name as org_name',
+      'o.active as org_active',
     ])
     .where('s.id', '=', sessionId)
     .executeTakeFirst();
@@ -100,7 +95,7 @@ export async function listUserSessions(db: Kysely<Database>, userId: number) {
 export async function setPassword(db: Kysely<Database>, userId: number, passwordHash: string, mustChange: boolean, now: Date) {
   await db
     .updateTable('app_user')
-    .set({ password_hash: passwordHash, must_change_password: mustChange, password_changed_at: now, updated_at: now, failed_login_count: 0, locked_until: null })
+    .set({ password_hash: passwordHash, must_change_password: mustChange, password_changed_at: now, updated_at: now })
     .where('id', '=', userId)
     .execute();
 }

@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import type { Database } from '@qingfeng/db';
 import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
 import { publicRoute, signedIn, currentUser } from '../http/guard.ts';
@@ -7,7 +9,8 @@ import { badRequest, notFound } from '../http/errors.ts';
 import { actorOf, inTransaction } from '../http/action.ts';
 import { recordAuditEvent } from '../audit/queries.ts';
 import { loadSettings } from '../modules/settings/queries.ts';
-import { afterFailedLogin, checkPasswordPolicy, isLocked } from './rules.ts';
+import { checkPasswordPolicy, minutesLeft } from './rules.ts';
+import { clearLoginGuesses, reserveLoginGuess } from './throttle.ts';
 import { hashPassword, verifyPassword } from './tokens.ts';
 import { clearSessionCookie, createSession, setSessionCookie } from './session.ts';
 import * as q from './queries.ts';
@@ -25,47 +28,44 @@ export const authRoutes = new Hono<AppEnv>()
     const now = c.get('clock').now();
     const settings = await loadSettings(db);
     const base = actorOf(c);
+    const policy = { maxFailures: settings['login.maxFailures'], lockMinutes: settings['login.lockMinutes'] };
+    const key = { username, address: base.ip };
+    // Unknown and known names go through the same steps (counters keyed by name, one argon2
+    // verification each), so that neither the answers nor their timing tell which names exist.
+    const reservation = await reserveLoginGuess(db, key, now, policy);
     const user = await q.findUserForLogin(db, username);
-    const invalid = () => c.json({ error: { code: 'invalid_credentials', message: '用户名或密码错误' } }, 401);
-
-    if (!user) {
-      dummyHash ??= hashPassword('qingfeng-dummy-password');
-      await verifyPassword(await dummyHash, password);
-      await db.transaction().execute((trx) =>
-        recordAuditEvent(trx, { ...base, username }, now, { kind: 'auth.login_failed', details: { username, reason: 'unknown_user' } }),
-      );
-      return invalid();
-    }
-    const actor = { ...base, userId: user.id, username: user.username, displayName: user.display_name, role: user.role };
-    const audit = { objectType: 'user', objectId: user.id, orgUnitId: user.org_unit_id };
-
-    if (isLocked(user.locked_until, now)) {
-      await db.transaction().execute((trx) =>
-        recordAuditEvent(trx, actor, now, { kind: 'auth.login_failed', ...audit, details: { reason: 'locked' } }),
-      );
-      const minutes = Math.ceil((user.locked_until!.getTime() - now.getTime()) / 60_000);
-      return c.json({ error: { code: 'locked', message: `登录失败次数过多，账号已锁定，请 ${minutes} 分钟后再试` } }, 423);
-    }
-
-    const passwordOk = await verifyPassword(user.password_hash, password);
-    if (!passwordOk) {
-      const policy = { maxFailures: settings['login.maxFailures'], lockMinutes: settings['login.lockMinutes'] };
-      const next = afterFailedLogin(user.failed_login_count, now, policy);
-      await db.transaction().execute(async (trx) => {
-        await q.recordLoginFailure(trx, user.id, next.failures, next.lockedUntil, now);
-        await recordAuditEvent(trx, actor, now, { kind: 'auth.login_failed', ...audit, details: { reason: 'bad_password' } });
-        if (next.lockedUntil)
-          await recordAuditEvent(trx, actor, now, { kind: 'auth.lockout', ...audit, details: { until: next.lockedUntil.toISOString() } });
+    const actor = user ? { ...base, userId: user.id, username: user.username, displayName: user.display_name, role: user.role } : { ...base, username };
+    const audit = user ? { objectType: 'user', objectId: user.id, orgUnitId: user.org_unit_id } : {};
+    const failed = (reason: string, trxExtra?: (trx: Kysely<Database>) => Promise<void>) =>
+      db.transaction().execute(async (trx) => {
+        await recordAuditEvent(trx, actor, now, { kind: 'auth.login_failed', ...audit, details: user ? { reason } : { username, reason: reason === 'bad_password' ? 'unknown_user' : reason } });
+        await trxExtra?.(trx);
       });
-      if (next.lockedUntil)
-        return c.json({ error: { code: 'locked', message: `登录失败次数过多，账号已锁定 ${policy.lockMinutes} 分钟` } }, 423);
-      return invalid();
+    const lockedAnswer = (minutes: number) => c.json({ error: { code: 'locked', message: `登录失败次数过多，已暂停登录，请 ${minutes} 分钟后再试` } }, 423);
+
+    if (reservation.refused) {
+      await failed('locked');
+      return lockedAnswer(minutesLeft(reservation.until, now));
     }
-    if (user.disabled) {
-      await db.transaction().execute((trx) =>
-        recordAuditEvent(trx, actor, now, { kind: 'auth.login_failed', ...audit, details: { reason: 'disabled' } }),
-      );
-      return c.json({ error: { code: 'disabled', message: '账号已停用，请联系系统管理员' } }, 403);
+
+    dummyHash ??= hashPassword('qingfeng-dummy-password');
+    const passwordOk = user ? await verifyPassword(user.password_hash, password) : (await verifyPassword(await dummyHash, password)) && false;
+    if (!user || !passwordOk) {
+      await failed('bad_password', async (trx) => {
+        if (reservation.lockedNow.length)
+          await recordAuditEvent(trx, actor, now, {
+            kind: 'auth.lockout',
+            ...audit,
+            details: { ...(user ? {} : { username }), scopes: reservation.lockedNow.join(','), minutes: policy.lockMinutes },
+          });
+      });
+      if (reservation.lockedNow.length) return lockedAnswer(policy.lockMinutes);
+      return c.json({ error: { code: 'invalid_credentials', message: '用户名或密码错误' } }, 401);
+    }
+    await clearLoginGuesses(db, key);
+    if (user.disabled || !user.org_active) {
+      await failed(user.disabled ? 'disabled' : 'org_inactive');
+      return c.json({ error: { code: 'disabled', message: user.disabled ? '账号已停用，请联系系统管理员' : '所属组织已停用，账号不能登录，请联系系统管理员' } }, 403);
     }
 
     const session = await db.transaction().execute(async (trx) => {

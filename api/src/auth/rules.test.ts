@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailedLogin, checkPasswordPolicy, isLocked, needsActivityWrite, passwordClasses, sessionState } from './rules.ts';
+import { checkPasswordPolicy, minutesLeft, needsActivityWrite, passwordClasses, reserveGuess, sessionState, THROTTLE_SCOPES, throttleLimit, type ThrottleCounter, type ThrottleScope } from './rules.ts';
 import { generatePassword, generatePasswordFor, generateSecureRandomString, hashSecret, parseToken, secretMatches } from './tokens.ts';
 
 const policy = { minLength: 10, minClasses: 3 };
@@ -40,13 +40,45 @@ describe('sessions and lockout', () => {
     expect(needsActivityWrite(t0, at(59_999))).toBe(false);
     expect(needsActivityWrite(t0, at(60_000))).toBe(true);
   });
-  it('locks on the fifth failure for the configured minutes', () => {
+  it('reserves a guess per counter and locks the pair on the fifth, the account on the 20th, the address on the 50th', () => {
     const p = { maxFailures: 5, lockMinutes: 15 };
-    expect(afterFailedLogin(3, t0, p)).toEqual({ failures: 4, lockedUntil: null });
-    expect(afterFailedLogin(4, t0, p)).toEqual({ failures: 0, lockedUntil: at(15 * 60_000) });
-    expect(isLocked(at(15 * 60_000), at(15 * 60_000 - 1))).toBe(true);
-    expect(isLocked(at(15 * 60_000), at(15 * 60_000))).toBe(false);
-    expect(isLocked(null, t0)).toBe(false);
+    const counter = (scope: ThrottleScope, failures: number, windowStart = t0, lockedUntil: Date | null = null): ThrottleCounter => ({ scope, failures, windowStart, lockedUntil });
+    expect(throttleLimit('pair', p)).toBe(5);
+    expect(throttleLimit('account', p)).toBe(20);
+    expect(throttleLimit('address', p)).toBe(50);
+    const first = reserveGuess([], at(1000), p);
+    expect(first).toEqual({
+      refused: false,
+      lockedNow: [],
+      next: THROTTLE_SCOPES.map((scope) => counter(scope, 1, at(1000))),
+    });
+    const fifth = reserveGuess([counter('pair', 4), counter('account', 4), counter('address', 4)], at(60_000), p);
+    expect(fifth.refused).toBe(false);
+    if (fifth.refused) return;
+    expect(fifth.lockedNow).toEqual(['pair']);
+    expect(fifth.next[0]).toEqual(counter('pair', 0, at(60_000), at(60_000 + 15 * 60_000)));
+    expect(fifth.next[1]).toEqual(counter('account', 5));
+    const manyAddresses = reserveGuess([counter('account', 19)], at(60_000), p);
+    expect(!manyAddresses.refused && manyAddresses.lockedNow).toEqual(['account']);
+  });
+
+  it('refuses while any counter is locked (the longest lock is reported) and forgets failures after the window', () => {
+    const p = { maxFailures: 5, lockMinutes: 15 };
+    const locked = reserveGuess(
+      [
+        { scope: 'pair', failures: 0, windowStart: t0, lockedUntil: at(10 * 60_000) },
+        { scope: 'account', failures: 0, windowStart: t0, lockedUntil: at(14 * 60_000) },
+      ],
+      at(60_000),
+      p,
+    );
+    expect(locked).toEqual({ refused: true, until: at(14 * 60_000), scope: 'account' });
+    expect(minutesLeft(at(14 * 60_000), at(60_000))).toBe(13);
+    // A lock that has run out refuses nothing.
+    expect(reserveGuess([{ scope: 'pair', failures: 0, windowStart: t0, lockedUntil: at(60_000) }], at(60_000), p).refused).toBe(false);
+    // Four failures 15 minutes ago no longer count.
+    const later = reserveGuess([{ scope: 'pair', failures: 4, windowStart: t0, lockedUntil: null }], at(15 * 60_000), p);
+    expect(!later.refused && later.next[0]).toEqual({ scope: 'pair', failures: 1, windowStart: at(15 * 60_000), lockedUntil: null });
   });
 });
 

@@ -42,13 +42,59 @@ export interface LockoutPolicy {
   lockMinutes: number;
 }
 
-/** After a failed login: the new failure count and, when it reaches the limit, the lock's end. */
-export function afterFailedLogin(failures: number, now: Date, p: LockoutPolicy): { failures: number; lockedUntil: Date | null } {
-  const next = failures + 1;
-  if (next >= p.maxFailures) return { failures: 0, lockedUntil: new Date(now.getTime() + p.lockMinutes * 60_000) };
-  return { failures: next, lockedUntil: null };
+/**
+ * Login throttling (security review #11, finding 3). Every attempt reserves a guess on three counters
+ * before its password is checked, under a row lock, so concurrent guesses cannot outrun the count:
+ *  - 'pair': this account name from this address — locks after `maxFailures` (the 等保 lockout; a
+ *    guesser elsewhere does not lock the owner out of their own office);
+ *  - 'account': this account name from any address — locks after 4 × `maxFailures` (an account
+ *    attacked from many addresses);
+ *  - 'address': this address over all names — locks after 10 × `maxFailures` (password spraying; high
+ *    enough for an office behind one NAT address).
+ * Counts run for `lockMinutes` from the first failure; a lock lasts `lockMinutes`. A successful login
+ * clears its pair and account counters and gives its address reservation back.
+ */
+export type ThrottleScope = 'pair' | 'account' | 'address';
+export const THROTTLE_SCOPES: readonly ThrottleScope[] = ['pair', 'account', 'address'];
+
+export function throttleLimit(scope: ThrottleScope, p: LockoutPolicy): number {
+  return scope === 'pair' ? p.maxFailures : scope === 'account' ? p.maxFailures * 4 : p.maxFailures * 10;
 }
 
-export function isLocked(lockedUntil: Date | null, now: Date): boolean {
-  return lockedUntil !== null && lockedUntil.getTime() > now.getTime();
+export interface ThrottleCounter {
+  scope: ThrottleScope;
+  failures: number;
+  windowStart: Date;
+  lockedUntil: Date | null;
+}
+
+export type Reservation =
+  /** Refused without checking the password: a counter is locked until `until`. */
+  | { refused: true; until: Date; scope: ThrottleScope }
+  /** Go ahead; `next` are the counters to store, `lockedNow` the scopes this guess used up. */
+  | { refused: false; next: ThrottleCounter[]; lockedNow: ThrottleScope[] };
+
+/** Reserves one guess on each counter (missing counters start at zero), or refuses when one is locked. */
+export function reserveGuess(counters: readonly ThrottleCounter[], now: Date, p: LockoutPolicy): Reservation {
+  const t = now.getTime();
+  const locked = counters.filter((c) => c.lockedUntil !== null && c.lockedUntil.getTime() > t).sort((a, b) => b.lockedUntil!.getTime() - a.lockedUntil!.getTime())[0];
+  if (locked) return { refused: true, until: locked.lockedUntil!, scope: locked.scope };
+  const windowMs = p.lockMinutes * 60_000;
+  const next: ThrottleCounter[] = [];
+  const lockedNow: ThrottleScope[] = [];
+  for (const scope of THROTTLE_SCOPES) {
+    const c = counters.find((x) => x.scope === scope);
+    const fresh = !c || t - c.windowStart.getTime() >= windowMs;
+    const failures = (fresh ? 0 : c.failures) + 1;
+    if (failures >= throttleLimit(scope, p)) {
+      lockedNow.push(scope);
+      next.push({ scope, failures: 0, windowStart: now, lockedUntil: new Date(t + windowMs) });
+    } else next.push({ scope, failures, windowStart: fresh ? now : c.windowStart, lockedUntil: null });
+  }
+  return { refused: false, next, lockedNow };
+}
+
+/** Whole minutes until `until` (at least 1), for the message. */
+export function minutesLeft(until: Date, now: Date): number {
+  return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
 }

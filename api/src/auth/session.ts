@@ -30,7 +30,8 @@ export async function validateSessionToken(db: Kysely<Database>, token: string, 
   const row = await q.findSessionWithUser(db, parsed.id);
   if (!row) return null;
   if (!secretMatches(parsed.secret, row.secret_hash)) return null;
-  if (row.disabled) {
+  // A disabled user, or one whose org unit was deactivated, has no valid sessions.
+  if (row.disabled || !row.org_active) {
     await q.deleteSession(db, row.session_id);
     return null;
   }

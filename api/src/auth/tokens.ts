@@ -24,6 +24,8 @@ export function secretMatches(secret: string, storedHash: Uint8Array): boolean {
 
 /** Token format `<id>.<secret>`. */
 export function parseToken(token: string): { id: string; secret: string } | null {
+  // Only what generateSecureRandomString makes: anything else (a NUL byte, say) never reaches SQL.
+  if (token.length > 100 || !/^[a-z2-9]+\.[a-z2-9]+$/.test(token)) return null;
   const parts = token.split('.');
   if (parts.length !== 2 || !parts[0] || !parts[1]) return null;
   return { id: parts[0], secret: parts[1] };

@@ -14,8 +14,9 @@ import { allow } from '../http/guard.ts';
 import { v } from '../http/validate.ts';
 import { AppError, badRequest } from '../http/errors.ts';
 import { inTransaction } from '../http/action.ts';
+import { logFault } from '../http/fault-log.ts';
 import { colLetter, HEADER_FILL, textFormat, writeHeader, xlsxResponse } from './export.ts';
-import { readXlsxSheet, type XlsxCell, type XlsxSheet } from './xlsx-reader.ts';
+import { readXlsxSheet, XlsxReadError, type XlsxCell, type XlsxSheet } from './xlsx-reader.ts';
 
 // ---- columns and problems ----
 
@@ -39,6 +40,18 @@ export interface ImportProblem {
   /** The column's header, in Chinese ('' = the row or file as a whole). */
   column: string;
   message: string;
+  /** Records in the system the problem is about, so the page can link to where they are fixed. */
+  refs?: ProblemRef[];
+}
+
+/** A record a problem names: the web links `person` to /people/:id and `post` to its correction page. */
+export interface ProblemRef {
+  kind: 'person' | 'post' | 'org';
+  id: number;
+  /** What the link says, e.g. the person's name. */
+  label: string;
+  /** The village of a post (its correction page lives under the village). */
+  orgId?: number;
 }
 
 export interface ParsedSheet<R> {
@@ -166,8 +179,10 @@ export function readImportSheet<K extends string, R>(data: ArrayBuffer | Uint8Ar
   let sheet: XlsxSheet;
   try {
     sheet = readXlsxSheet(data instanceof Uint8Array ? data : new Uint8Array(data), spec.sheet);
-  } catch {
-    return { rows: [], problems: [{ row: 0, column: '', message: '无法读取文件：请上传 .xlsx 格式的 Excel 文件' }], rowCount: 0 };
+  } catch (err) {
+    // A file that cannot be read, or would cost more than the reader's budget, is refused outright (4xx).
+    if (err instanceof XlsxReadError) throw new AppError(err.kind === 'too_large' ? 413 : 400, err.kind === 'too_large' ? 'file_too_large' : 'invalid_file', err.message);
+    throw err;
   }
   const problems: ImportProblem[] = [];
   const byHeader = new Map(spec.columns.map((c) => [normaliseHeader(c.header), c.key]));
@@ -362,36 +377,48 @@ export function importRoutes<Parsed extends { rowCount: number }, Plan extends I
     })
     .post('/import/commit', allow(...spec.importRoles), v('form', uploadForm), async (c) => {
       const data = await readUpload(c.req.valid('form').file);
+      // Parsed before the stream starts, so that an unreadable or oversized file answers a real 4xx.
+      const parsed = await spec.parse(data);
       c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
       c.header('Cache-Control', 'no-store');
-      return stream(c, async (s) => {
-        const send = (line: ImportLine<P, S>) => s.write(`${JSON.stringify(line)}\n`);
-        try {
-          await send({ phase: 'parse', done: 0, total: 1 });
-          const parsed = await spec.parse(data);
-          await send({ phase: 'parse', done: 1, total: 1 });
-          const summary = await inTransaction(c, async (trx, audit) => {
-            await send({ phase: 'validate', done: 0, total: parsed.rowCount });
-            // Re-validated here, against the rows as they are now, with the locks taken.
-            const plan = await spec.plan(trx, c, parsed, true);
-            if (plan.problems.length) throw new ImportRejected(plan);
-            await send({ phase: 'validate', done: parsed.rowCount, total: parsed.rowCount });
-            await spec.apply(trx, plan, c, (phase, done, total) => send({ phase, done, total }));
-            await audit(spec.audit(plan, c));
-            return plan.summary;
-          });
-          await send({ result: { summary } });
-        } catch (err) {
-          if (err instanceof ImportRejected) {
-            const plan = err.plan as Plan;
-            await send({ error: { code: 'invalid_file', message: `文件中有 ${plan.problems.length} 处问题，未导入任何数据`, problems: plan.problems, summary: plan.summary } });
-          } else if (err instanceof AppError) await send({ error: { code: err.code, message: err.message } });
-          else {
-            // Only the message: parameters could carry ID numbers, which never go to logs.
-            console.error(`[${spec.name}] failed:`, (err as Error).message);
-            await send({ error: { code: 'internal', message: '导入失败，未导入任何数据，请稍后重试' } });
+      return stream(
+        c,
+        async (s) => {
+          // Never awaited inside the transaction: a client that stops reading must not hold the
+          // transaction (and on PGlite the only connection) open. Writes keep their order; after the
+          // client has gone they are dropped by the stream (StreamingApi.write swallows the error).
+          const send = (line: ImportLine<P, S>) => {
+            void s.write(`${JSON.stringify(line)}\n`);
+          };
+          try {
+            send({ phase: 'parse', done: 1, total: 1 });
+            const summary = await inTransaction(c, async (trx, audit) => {
+              send({ phase: 'validate', done: 0, total: parsed.rowCount });
+              // Re-validated here, against the rows as they are now, with the locks taken.
+              const plan = await spec.plan(trx, c, parsed, true);
+              if (plan.problems.length) throw new ImportRejected(plan);
+              send({ phase: 'validate', done: parsed.rowCount, total: parsed.rowCount });
+              await spec.apply(trx, plan, c, (phase, done, total) => send({ phase, done, total }));
+              await audit(spec.audit(plan, c));
+              return plan.summary;
+            });
+            send({ result: { summary } });
+          } catch (err) {
+            if (err instanceof ImportRejected) {
+              const plan = err.plan as Plan;
+              send({ error: { code: 'invalid_file', message: `文件中有 ${plan.problems.length} 处问题，未导入任何数据`, problems: plan.problems, summary: plan.summary } });
+            } else if (err instanceof AppError) send({ error: { code: err.code, message: err.message } });
+            else {
+              // Class and reference only: parameters and messages could carry ID numbers.
+              const ref = logFault(spec.name, err);
+              send({ error: { code: 'internal', message: `导入失败，未导入任何数据，请稍后重试（参考编号 ${ref}）` } });
+            }
           }
-        }
-      });
+        },
+        // Only reached if the handler above itself fails: log the class, end this response only.
+        async (err) => {
+          logFault(spec.name, err);
+        },
+      );
     });
 }

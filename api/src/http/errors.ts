@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { logFault } from './fault-log.ts';
 
 /** An error the client caused or should see, with a stable code and a Chinese message. */
 export class AppError extends Error {
@@ -72,6 +73,7 @@ export function handleError(err: Error, c: Context) {
   if (pg.code === PG_CHECK) return c.json(errorBody('invalid', '数据不符合约束条件'), 400);
   if (pg.code === PG_NOT_NULL) return c.json(errorBody('invalid', '缺少必填数据'), 400);
   if (typeof pg.code === 'string' && PG_BAD_VALUE.has(pg.code)) return c.json(errorBody('invalid', '输入的数值超出范围或格式不正确'), 400);
-  console.error('[api] unhandled error', err);
-  return c.json(errorBody('internal', '服务器内部错误，请稍后重试'), 500);
+  // Class and reference only: database errors carry the SQL parameters (ID numbers among them).
+  const ref = logFault('api', err, `${c.req.method} ${c.req.routePath}`);
+  return c.json(errorBody('internal', `服务器内部错误，请稍后重试（参考编号 ${ref}）`), 500);
 }

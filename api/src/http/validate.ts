@@ -6,9 +6,65 @@ import { errorBody } from './errors.ts';
 /** Schemas by validator middleware, so that the OpenAPI document can describe each route. */
 export const validatorSchemas = new WeakMap<Function, { target: keyof ValidationTargets; schema: z.ZodType }>();
 
+/**
+ * Chinese names of request fields, for validation messages ("截至日期：日期无效", never "asOf: 日期无效").
+ * A Map (own keys only); modules add theirs with registerFieldLabels.
+ */
+const FIELD_LABELS = new Map<string, string>(
+  Object.entries({
+    asOf: '截至日期',
+    org: '组织',
+    orgId: '组织',
+    orgUnitId: '所属组织',
+    page: '页码',
+    pageSize: '每页条数',
+    search: '搜索内容',
+    q: '搜索内容',
+    sort: '排序',
+    year: '年份',
+    round: '换届年份',
+    from: '起始日期',
+    to: '截止日期',
+    kind: '类型',
+    actor: '操作人',
+    id: '编号',
+    file: '文件',
+    reason: '原因',
+    name: '姓名',
+    gender: '性别',
+    idNumber: '公民身份号码',
+    birthDate: '出生日期',
+    ethnicity: '民族',
+    politicalStatus: '政治面貌',
+    partyJoinDate: '入党时间',
+    educationFullTime: '全日制学历',
+    educationHighest: '最高学历',
+    phone: '联系电话',
+    isVeteran: '退役军人',
+    personId: '人员',
+    termId: '届次',
+    ordinal: '届次',
+    electionDate: '换届日期',
+    startDate: '开始日期',
+    endDate: '结束日期',
+    endReason: '离任原因',
+    committee: '班子',
+    position: '职务',
+    how: '产生方式',
+    username: '用户名',
+    displayName: '姓名',
+    role: '角色',
+  }),
+);
+
+/** Adds (or renames) Chinese field names for validation messages. */
+export function registerFieldLabels(labels: Record<string, string>): void {
+  for (const [k, v] of Object.entries(labels)) FIELD_LABELS.set(k, v);
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length ? issue.path.join('.') : '';
-  return path ? `${path}: ${issue.message}` : issue.message;
+  const path = issue.path.map((p) => (typeof p === 'string' ? (FIELD_LABELS.get(p) ?? p) : typeof p === 'number' ? `第${p + 1}项` : String(p))).join('·');
+  return path ? `${path}：${issue.message}` : issue.message;
 }
 
 /** zod validation whose failures are 400 `{ error: { code: 'validation', message } }` in Chinese. */

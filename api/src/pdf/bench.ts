@@ -52,6 +52,7 @@ export function syntheticRoster(rows: number): RosterDocument {
       {
         orgId: 1,
         name: '示范村',
+        kind: 'village',
         term: { ordinal: 12, electionDate: '2021-01-15' },
         lines,
         summary: { members: rows, party: lines.filter((l) => l.committee === '党组织').length, residents: lines.filter((l) => l.committee !== '党组织').length, dualRoleHolder: '王建国', crossServing: 0 },

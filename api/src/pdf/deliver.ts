@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { AppEnv } from '../context.ts';
 import { inTransaction } from '../http/action.ts';
+import { logFault } from '../http/fault-log.ts';
 import { currentUser } from '../http/guard.ts';
 import { PdfBuilder, type PdfOptions } from './document.ts';
 import { checkCode, contentHash } from './hash.ts';
@@ -23,6 +24,9 @@ export interface PdfDelivery {
   content: unknown;
   draw(pdf: PdfBuilder): Promise<void> | void;
 }
+
+/** Thrown into a drawing loop whose response has ended (cancelled by the client, or failed). */
+class DeliveryStopped extends Error {}
 
 /** Bytes the response may hold for a slow client before drawing pauses. */
 const STREAM_BUFFER_BYTES = 1 << 20;
@@ -57,39 +61,69 @@ export async function deliverPdf(c: Context<AppEnv>, spec: PdfDelivery): Promise
   const db = c.get('db');
   const source = pdf.doc;
   let demand: (() => void) | null = null;
-  let cancelled = false;
+  // Once the response is closed, errored or cancelled nothing may touch its controller again: a write
+  // after close throws ERR_INVALID_STATE from inside pdfkit's 'data' event, which nothing catches and
+  // which used to end the whole process.
+  let settled = false;
+  const stopDrawing = () => {
+    // Let a paused drawing loop wake up; breathe() then throws DeliveryStopped, which ends it.
+    pdf.waitForDemand = () => Promise.reject(new DeliveryStopped());
+    const resume = demand;
+    demand = null;
+    resume?.();
+    source.removeAllListeners('data');
+    // The drawing may still call pdfkit after this; errors from a stopped document go nowhere.
+    source.on('error', () => {});
+  };
 
   const body = new ReadableStream<Uint8Array>(
     {
       start(controller) {
         const hash = createHash('sha256');
         let size = 0;
+        const fail = (err: unknown) => {
+          if (settled) return;
+          settled = true;
+          // The error's class and the document number only: never the data drawn.
+          const ref = logFault('pdf', err, `drawing failed, document ${registered.number}`);
+          stopDrawing();
+          try {
+            controller.error(new Error(`document ${registered.number} failed (ref ${ref})`));
+          } catch {
+            // Already closed by the runtime: nothing left to tell the client.
+          }
+        };
         pdf.waitForDemand = () =>
-          (controller.desiredSize ?? 1) > 0 ? Promise.resolve() : new Promise<void>((resolve) => (demand = resolve));
+          settled ? Promise.reject(new DeliveryStopped()) : (controller.desiredSize ?? 1) > 0 ? Promise.resolve() : new Promise<void>((resolve) => (demand = resolve));
         source.on('data', (chunk: Buffer) => {
-          if (cancelled) return;
+          if (settled) return;
           hash.update(chunk);
           size += chunk.length;
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+          try {
+            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+          } catch (err) {
+            fail(err);
+          }
         });
-        source.on('error', (err: Error) => {
-          if (!cancelled) controller.error(err);
-        });
+        source.on('error', fail);
         source.on('end', () => {
           // A download the client abandoned keeps no file hash: it was never delivered whole.
-          if (cancelled) return;
+          if (settled) return;
           completeDocument(db, registered.id, hash.digest('hex'), size).then(
-            () => controller.close(),
-            (err: unknown) => controller.error(err),
+            () => {
+              if (settled) return;
+              settled = true;
+              controller.close();
+            },
+            fail,
           );
         });
         // Drawing runs while the response streams; it pauses in breathe() when the client lags.
         void (async () => {
           await spec.draw(pdf);
-          pdf.finish();
+          if (!settled) pdf.finish();
         })().catch((err: unknown) => {
-          console.error('[pdf] drawing failed', registered.number, err);
-          if (!cancelled) controller.error(err);
+          if (!(err instanceof DeliveryStopped)) fail(err);
         });
       },
       pull() {
@@ -98,12 +132,8 @@ export async function deliverPdf(c: Context<AppEnv>, spec: PdfDelivery): Promise
         resume?.();
       },
       cancel() {
-        cancelled = true;
-        // Let a paused drawing loop run to its end; its bytes go nowhere.
-        pdf.waitForDemand = null;
-        const resume = demand;
-        demand = null;
-        resume?.();
+        settled = true;
+        stopDrawing();
       },
     },
     new ByteLengthQueuingStrategy({ highWaterMark: STREAM_BUFFER_BYTES }),

@@ -8,7 +8,7 @@
 // whose content is written when the document finishes (PDF objects may be written in any order).
 import PDFDocument from 'pdfkit';
 import { useFont, type FontWeight } from './font.ts';
-import { shanghaiDateTime } from './hash.ts';
+import { beijingDocumentTime } from '../time.ts';
 
 export const COLORS = {
   text: '#1f2328',
@@ -104,7 +104,7 @@ export class PdfBuilder {
     this.doc.fillColor(COLORS.text);
     // pdfkit's current font object after selecting the regular weight (not in its public types).
     this.footerFont = (this.doc as unknown as { _font: EmbeddedFontLike })._font;
-    this.mark = `${options.watermark.name}  ${shanghaiDateTime(options.watermark.at)}`;
+    this.mark = `${options.watermark.name}  ${beijingDocumentTime(options.watermark.at)}`;
     // Every new page, whoever asks for it (our tables, or pdfkit's own line wrapper via
     // continueOnNewPage), first completes the current one: pdfkit writes it out right after.
     const addPage = this.doc.addPage.bind(this.doc);
@@ -302,27 +302,77 @@ export class PdfBuilder {
     this.slots.length = 0;
   }
 
-  /** Light, diagonal, repeated: hard to crop out, easy to read through. */
+  /**
+   * Light, diagonal, repeated: hard to crop out, easy to read through. Drawn as glyph outlines (one form
+   * XObject per document, placed six times a page), not as text: copying or extracting the page's text
+   * gives the document's own words only, never "察邹德胜".
+   */
   private drawWatermark(): void {
     const doc = this.doc;
-    const mark = this.mark;
-    this.font('regular', 15);
-    const w = doc.widthOfString(mark);
+    const mark = (this.markForm ??= this.buildMarkForm());
     const cols = this.pageWidth > this.pageHeight ? 3 : 2;
     const rows = this.pageWidth > this.pageHeight ? 2 : 3;
+    (doc.page as unknown as { xobjects: Record<string, unknown> }).xobjects.QfMark = mark.ref;
     doc.save();
-    doc.fillColor(COLORS.watermark).fillOpacity(0.16);
+    doc.fillOpacity(0.16);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const cx = (this.pageWidth * (c + 0.5)) / cols;
         const cy = (this.pageHeight * (r + 0.5)) / rows;
         doc.save();
         doc.rotate(-30, { origin: [cx, cy] });
-        doc.text(mark, cx - w / 2, cy - 8, { lineBreak: false });
+        // Page space has y pointing down; the form's outlines are in font space (y up).
+        doc.transform(1, 0, 0, -1, cx - mark.width / 2, cy + 5);
+        doc.addContent('/QfMark Do');
         doc.restore();
       }
     }
     doc.restore();
     doc.fillColor(COLORS.text).fillOpacity(1);
   }
+
+  private markForm: { ref: PDFKit.PDFKitReference; width: number } | null = null;
+
+  /** The watermark text as filled outlines in a form XObject (written once, used on every page). */
+  private buildMarkForm(): { ref: PDFKit.PDFKitReference; width: number } {
+    const size = 15;
+    this.font('regular', size);
+    const font = (this.doc as unknown as { _font: { font: FontkitFont } })._font.font;
+    const scale = size / font.unitsPerEm;
+    const run = font.layout(this.mark);
+    const n = (v: number) => (Math.round(v * 100) / 100).toString();
+    const ops: string[] = [`${rgb(COLORS.watermark)} rg`];
+    let pen = 0;
+    run.glyphs.forEach((glyph, i) => {
+      const at = (x: number, y: number) => `${n(pen + x * scale)} ${n(y * scale)}`;
+      let last: [number, number] = [0, 0];
+      for (const { command, args } of glyph.path.commands) {
+        if (command === 'moveTo') ops.push(`${at(args[0]!, args[1]!)} m`);
+        else if (command === 'lineTo') ops.push(`${at(args[0]!, args[1]!)} l`);
+        else if (command === 'bezierCurveTo') ops.push(`${at(args[0]!, args[1]!)} ${at(args[2]!, args[3]!)} ${at(args[4]!, args[5]!)} c`);
+        else if (command === 'quadraticCurveTo') {
+          // PDF has cubic curves only: the quadratic's control point, two thirds of the way from each end.
+          const [qx, qy, x, y] = args as [number, number, number, number];
+          const c1 = [last[0] + ((qx - last[0]) * 2) / 3, last[1] + ((qy - last[1]) * 2) / 3];
+          const c2 = [x + ((qx - x) * 2) / 3, y + ((qy - y) * 2) / 3];
+          ops.push(`${at(c1[0]!, c1[1]!)} ${at(c2[0]!, c2[1]!)} ${at(x, y)} c`);
+        } else if (command === 'closePath') ops.push('h');
+        if (command !== 'closePath') last = [args[args.length - 2]!, args[args.length - 1]!];
+      }
+      pen += run.positions[i]!.xAdvance * scale;
+    });
+    ops.push('f');
+    const ref = this.doc.ref({ Type: 'XObject', Subtype: 'Form', BBox: [0, -size, pen, size * 1.2] });
+    ref.end(ops.join('\n'));
+    return { ref, width: pen };
+  }
+}
+
+/** The parts of fontkit's font (inside pdfkit's embedded font) used to outline the watermark. */
+interface FontkitFont {
+  unitsPerEm: number;
+  layout(text: string): {
+    glyphs: { path: { commands: { command: string; args: number[] }[] } }[];
+    positions: { xAdvance: number }[];
+  };
 }

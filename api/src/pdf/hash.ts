@@ -36,10 +36,8 @@ export function checkCode(contentSha256: string): string {
   return (contentSha256.slice(0, 16).toUpperCase().match(/.{4}/g) ?? []).join('-');
 }
 
-/** 'YYYY-MM-DD HH:mm' in Asia/Shanghai (UTC+8 all year: China has no daylight saving time). */
-export function shanghaiDateTime(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
+/** 'YYYY-MM-DD HH:mm' in Asia/Shanghai (see api/src/time.ts). */
+export { beijingTime as shanghaiDateTime } from '../time.ts';
 
 export function shanghaiYear(at: Date): number {
   return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();

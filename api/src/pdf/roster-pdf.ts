@@ -3,8 +3,10 @@
 // (ID numbers already masked there for roles that do not maintain rosters).
 import type { OrgKind } from '@qingfeng/db';
 import type { RosterRow } from '../modules/roster/queries.ts';
-import { EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS } from '../modules/roster/labels.ts';
+import { codeLabel, committeeName, committeeShortName, EDUCATION_LABELS, ethnicityLabel, GENDER_LABELS, POLITICAL_STATUS_LABELS } from '../modules/roster/labels.ts';
+import { positionLabel } from '../modules/roster/rules.ts';
 import type { PdfBuilder } from './document.ts';
+import { chineseDate } from '../time.ts';
 import { drawRegister, type RegisterSpec } from './register.ts';
 import type { TableColumn } from './table.ts';
 
@@ -29,6 +31,7 @@ export interface RosterLine {
 export interface RosterSection {
   orgId: number;
   name: string;
+  kind: OrgKind;
   /** Null when the village has no term in force on the date. */
   term: { ordinal: number; electionDate: string } | null;
   lines: RosterLine[];
@@ -44,17 +47,12 @@ export interface RosterDocument {
 export function rosterTitle(org: { name: string; kind: OrgKind }): string {
   if (org.kind === 'village') return `${org.name}“两委”成员花名册`;
   if (org.kind === 'community') return `${org.name}“两委”成员花名册`;
-  return `${org.name}村(社区)“两委”成员花名册`;
+  return `${org.name}村（社区）“两委”成员花名册`;
 }
 
-/** '2021-01-15' → '2021年1月15日'. */
-export function chineseDate(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${y}年${Number(m)}月${Number(d)}日`;
-}
+export { chineseDate } from '../time.ts';
 
-const committeeLabel = (committee: RosterRow['committee'], kind: OrgKind) =>
-  committee === 'party' ? '党组织' : kind === 'community' ? '居委会' : '村委会';
+const committeeLabel = committeeShortName;
 
 /**
  * Shapes the roster module's rows into sections: one per village in `villages` order (villages with no
@@ -83,17 +81,18 @@ export function buildRosterDocument(
     sections.push({
       orgId: v.id,
       name: v.name,
+      kind: v.kind,
       term: first ? { ordinal: first.term_ordinal, electionDate: first.election_date } : null,
       lines: list.map((r) => ({
         name: r.name,
-        gender: GENDER_LABELS[r.gender],
+        gender: codeLabel(GENDER_LABELS, r.gender) ?? r.gender,
         born: r.birth_date.slice(0, 7).replace('-', '.'),
         age: r.age,
-        ethnicity: ETHNICITIES[r.ethnicity] ?? r.ethnicity,
-        politicalStatus: POLITICAL_STATUS_LABELS[r.political_status],
-        education: EDUCATION_LABELS[r.education_highest],
+        ethnicity: ethnicityLabel(r.ethnicity),
+        politicalStatus: codeLabel(POLITICAL_STATUS_LABELS, r.political_status) ?? r.political_status,
+        education: codeLabel(EDUCATION_LABELS, r.education_highest) ?? r.education_highest,
         committee: committeeLabel(r.committee, v.kind),
-        position: (POSITION_LABELS[r.committee] as Record<string, string>)[r.position] ?? r.position,
+        position: positionLabel(r.committee, r.position),
         idNumber: r.id_number,
         marks: r.dualRole ? '一肩挑' : r.crossServing ? '交叉任职' : '',
       })),
@@ -128,8 +127,8 @@ function termText(term: RosterSection['term']): string {
   return term ? `第${term.ordinal}届（${chineseDate(term.electionDate)}换届）` : '无在届班子';
 }
 
-function summaryText(s: RosterSection['summary']): string {
-  const parts = [`“两委”成员${s.members}名（党组织委员会${s.party}人、村(居)民委员会${s.residents}人）`];
+function summaryText(s: RosterSection['summary'], kind: OrgKind): string {
+  const parts = [`“两委”成员${s.members}名（党组织委员会${s.party}人、${committeeName('residents', kind)}${s.residents}人）`];
   parts.push(s.dualRoleHolder ? `“一肩挑”：${s.dualRoleHolder}` : '未实行“一肩挑”');
   parts.push(`交叉任职${s.crossServing}名`);
   return parts.join('；');
@@ -140,12 +139,12 @@ export function rosterRegister(data: RosterDocument): RegisterSpec<RosterLine> {
   const single = data.sections.length === 1 && data.sections[0]!.orgId === data.org.id;
   return {
     title: rosterTitle(data.org),
-    filters: single ? [`${termText(data.sections[0]!.term)}　截至${chineseDate(data.asOf)}`] : [`截至${chineseDate(data.asOf)}　共${data.sections.length}个村(社区)`],
+    filters: single ? [`${termText(data.sections[0]!.term)}　截至${chineseDate(data.asOf)}`] : [`截至${chineseDate(data.asOf)}　共${data.sections.length}个村（社区）`],
     columns: ROSTER_COLUMNS,
-    noSectionsText: '范围内没有村(社区)。',
+    noSectionsText: '范围内没有村（社区）。',
     sections: data.sections.map((section) => ({
       ...(!single && { heading: `${section.name}　${termText(section.term)}`, continuation: `${section.name}（续）` }),
-      ...(section.term && { summary: summaryText(section.summary) }),
+      ...(section.term && { summary: summaryText(section.summary, section.kind) }),
       rows: section.lines,
       emptyText: section.term ? '截至该日无在任成员' : '截至该日无在届班子',
     })),

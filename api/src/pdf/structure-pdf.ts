@@ -9,7 +9,7 @@ import { chineseDate } from './roster-pdf.ts';
 import { drawTable, type TableColumn } from './table.ts';
 
 export function structureTitle(report: Pick<CommitteeStructureReport, 'org'>): string {
-  return `${report.org.name}村(社区)“两委”班子结构分析`;
+  return `${report.org.name}村（社区）“两委”班子结构分析`;
 }
 
 const DASH = '—';
@@ -43,7 +43,7 @@ function figureLines(report: CommitteeStructureReport): FigureLine[] {
   const v = report.villages;
   const lines: FigureLine[] = [
     {
-      label: '有在届班子的村(社区)（个）',
+      label: '有在届班子的村（社区）（个）',
       current: String(v.current),
       previous: hasPrevious ? String(v.previous) : DASH,
       change: hasPrevious ? formatChange('members', v.current - v.previous) : DASH,
@@ -79,7 +79,7 @@ const villageFigure = (key: FigureKey) => (r: VillageLine) => {
 
 const VILLAGE_COLUMNS: TableColumn<VillageLine>[] = [
   { header: '序号', width: 2.6, align: 'center', value: (r) => String(r.index + 1) },
-  { header: '村(社区)', width: 7, value: (r) => r.village.name },
+  { header: '村（社区）', width: 7, value: (r) => r.village.name },
   { header: '届次', width: 4.4, align: 'center', value: (r) => (r.village.currentTerm ? `第${r.village.currentTerm.ordinal}届` : '无在届班子') },
   { header: '换届日期', width: 5.2, align: 'center', value: (r) => r.village.currentTerm?.electionDate ?? DASH },
   { header: '成员', width: 3, align: 'right', value: villageFigure('members') },
@@ -241,14 +241,14 @@ export async function drawStructureReport(pdf: PdfBuilder, report: CommitteeStru
     pdf.y = y + h + gap;
   }
 
-  pdf.heading('四、分村(社区)情况', { keepWith: 80 });
+  pdf.heading('四、分村（社区）情况', { keepWith: 80 });
   await drawTable(
     pdf,
     VILLAGE_COLUMNS,
     report.byVillage.map((village, index) => ({ index, village })),
-    { fontSize: 8, totalRows: [totalLine(report)], emptyText: '范围内没有村(社区)', continuation: '四、分村(社区)情况（续）' },
+    { fontSize: 8, totalRows: [totalLine(report)], emptyText: '范围内没有村（社区）', continuation: '四、分村（社区）情况（续）' },
   );
   pdf.font('regular', 8.5);
-  pdf.doc.fillColor('#5b6472').text('注：合计按人数去重统计（同一人在两个村(社区)任职只计一次）；年龄按周岁计算；学历按最高学历统计。', pdf.left, pdf.y, { width: pdf.width });
+  pdf.doc.fillColor('#5b6472').text('注：合计按人数去重统计（同一人在两个村（社区）任职只计一次）；年龄按周岁计算；学历按最高学历统计。', pdf.left, pdf.y, { width: pdf.width });
   pdf.doc.fillColor('#1f2328');
 }

@@ -1,4 +1,5 @@
 // Small helpers shared by form pages.
+import { beijingTime } from '@qingfeng/api/time';
 
 /** aria attributes for a control whose Field shows `error` (or a hint). */
 export function describedBy(id: string, error: string | undefined, hasHint = false) {
@@ -20,22 +21,11 @@ export function positiveInt(data: FormData, name: string): number | null {
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
-const timeFormat = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-
-/** A timestamp in Beijing time, e.g. 2026/11/29 14:03:05. */
+/** A timestamp in Beijing time, as every table shows it: 2026-11-29 14:03 (api/src/time.ts). */
 export function formatTime(iso: string | Date | null | undefined): string {
   if (!iso) return '—';
   const d = typeof iso === 'string' ? new Date(iso) : iso;
-  return Number.isNaN(d.getTime()) ? '—' : timeFormat.format(d);
+  return Number.isNaN(d.getTime()) ? '—' : beijingTime(d);
 }
 
 /** A short description of a browser from its user agent. */

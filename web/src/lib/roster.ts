@@ -1,22 +1,23 @@
 // Roster helpers shared by the 两委 pages (browser-safe: labels and ID-number rules come from the
 // API's pure modules, which import nothing but types from the database package).
-import type { Committee, EducationLevel, Gender, PoliticalStatus, Position, PostHow } from '@qingfeng/db/schema';
-import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from '@qingfeng/api/labels';
+import type { Committee, EducationLevel, Gender, OrgKind, PoliticalStatus, Position, PostHow } from '@qingfeng/db/schema';
+import { codeLabel, COMMITTEE_LABELS, committeeName, committeeShortName, EDUCATION_LABELS, ETHNICITIES, ETHNICITY_LIST, ethnicityLabel, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from '@qingfeng/api/labels';
 import { idNumberMismatch, parseIdNumber } from '@qingfeng/api/identity';
 import type { AppType } from '@qingfeng/api';
 import { hc } from 'hono/client';
 
 export { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS };
 
-export const positionLabel = (committee: Committee, position: Position): string => (POSITION_LABELS[committee] as Record<string, string>)[position] ?? position;
-/** 党组织书记, 村（居）委会主任 — a post in a few characters, for lists. */
-export const postTitle = (committee: Committee, position: Position): string =>
-  `${committee === 'party' ? '党组织' : '村（居）委会'}${positionLabel(committee, position)}`;
-export const educationLabel = (e: EducationLevel | null | undefined): string => (e ? EDUCATION_LABELS[e] : '—');
-export const politicalLabel = (s: PoliticalStatus): string => POLITICAL_STATUS_LABELS[s] ?? s;
-export const genderLabel = (g: Gender): string => GENDER_LABELS[g] ?? g;
-export const ethnicityLabel = (code: string): string => ETHNICITIES[code] ?? code;
-export const howLabel = (h: PostHow): string => POST_HOW_LABELS[h] ?? h;
+// Code tables by own keys only (codeLabel): a stored 'toString' must print as itself, not as a function.
+export const positionLabel = (committee: Committee, position: Position): string =>
+  codeLabel(codeLabel(COMMITTEE_LABELS, committee) === undefined ? {} : POSITION_LABELS[committee], position) ?? position;
+/** 党组织书记, 村委会主任, 居委会主任 — a post in a few characters, for lists (the committee named by the village's kind). */
+export const postTitle = (committee: Committee, position: Position, kind: OrgKind): string => `${committeeShortName(committee, kind)}${positionLabel(committee, position)}`;
+export const educationLabel = (e: EducationLevel | null | undefined): string => (e ? (codeLabel(EDUCATION_LABELS, e) ?? e) : '—');
+export const politicalLabel = (s: PoliticalStatus): string => codeLabel(POLITICAL_STATUS_LABELS, s) ?? s;
+export const genderLabel = (g: Gender): string => codeLabel(GENDER_LABELS, g) ?? g;
+export { committeeName, committeeShortName, ethnicityLabel, ETHNICITY_LIST };
+export const howLabel = (h: PostHow): string => codeLabel(POST_HOW_LABELS, h) ?? h;
 
 /** Who may change what (the API decides; the UI only hides what would be refused). */
 export const ROSTER_EDITORS = ['org_office'] as const;
@@ -24,14 +25,13 @@ export const TERM_EDITORS = ['admin', 'org_office'] as const;
 export const canEditRoster = (role: string) => (ROSTER_EDITORS as readonly string[]).includes(role);
 export const canEditTerms = (role: string) => (TERM_EDITORS as readonly string[]).includes(role);
 
-/** The value of the combined 班子·职务 select: "party.secretary". */
-export const POST_CHOICES: { committee: Committee; label: string; positions: { value: string; label: string }[] }[] = (['party', 'residents'] as const).map(
-  (committee) => ({
+/** The choices of the combined 班子·职务 select (value "party.secretary"), the committee named by the village's kind. */
+export const postChoices = (kind: OrgKind): { committee: Committee; label: string; positions: { value: string; label: string }[] }[] =>
+  (['party', 'residents'] as const).map((committee) => ({
     committee,
-    label: COMMITTEE_LABELS[committee],
+    label: committeeName(committee, kind),
     positions: Object.entries(POSITION_LABELS[committee]).map(([position, label]) => ({ value: `${committee}.${position}`, label })),
-  }),
-);
+  }));
 
 /** 第11届 */
 export const termName = (ordinal: number) => `第${ordinal}届`;

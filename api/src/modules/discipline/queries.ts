@@ -1,7 +1,7 @@
 // Talks and sanctions: reads limited to the caller's org subtree (`org_unit.path LIKE scope || '%'`),
 // writes inside the caller's transaction. Figures and drill-downs are in figures.ts.
 import { sql, type Kysely } from 'kysely';
-import type { Database, PersonCategory, PoliticalStatus, SanctionStatus, SanctionSystem, SanctionType, TalkKind, Violation } from '@qingfeng/db';
+import type { Committee, Database, OrgKind, PersonCategory, Position, PoliticalStatus, SanctionStatus, SanctionSystem, SanctionType, TalkKind, Violation } from '@qingfeng/db';
 import { maskIdNumber } from '../roster/identity.ts';
 import { personVisible } from '../roster/queries.ts';
 import { loadSettings } from '../settings/queries.ts';
@@ -425,8 +425,8 @@ export async function archiveOf(db: Kysely<Database>, scopePath: string, id: num
     .executeTakeFirst();
   if (!person) return undefined;
   const [posts, talks, sanctions] = await Promise.all([
-    sql<{ id: number; org_name: string; term_ordinal: number; committee: string; position: string; start_date: string; end_date: string | null; end_reason: string | null; eligibility_override: string | null }>`
-      SELECT p.id, o.name AS org_name, t.ordinal AS term_ordinal, p.committee, p.position, p.start_date, p.end_date, p.end_reason, p.eligibility_override
+    sql<{ id: number; org_name: string; org_kind: OrgKind; term_ordinal: number; committee: Committee; position: Position; start_date: string; end_date: string | null; end_reason: string | null; eligibility_override: string | null }>`
+      SELECT p.id, o.name AS org_name, o.kind AS org_kind, t.ordinal AS term_ordinal, p.committee, p.position, p.start_date, p.end_date, p.end_reason, p.eligibility_override
       FROM post p JOIN term t ON t.id = p.term_id JOIN org_unit o ON o.id = p.org_unit_id
       WHERE p.person_id = ${id} AND o.path LIKE ${like(scopePath)}
       ORDER BY p.start_date DESC, p.id`.execute(db),

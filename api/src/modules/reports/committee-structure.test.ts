@@ -319,7 +319,10 @@ describe(`committee-structure routes (${engineLabel()})`, () => {
   it('validates the query and requires a session', async () => {
     const bad = await call(t.app, 'GET', '/api/reports/committee-structure?asOf=2021-02-30', { cookie: officeCookie });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('validation');
+    const body = (await bad.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('validation');
+    // The field by its Chinese name (issue 10 item 9).
+    expect(body.error.message).toBe('输入有误：截至日期：日期无效');
     expect((await call(t.app, 'GET', '/api/reports/committee-structure')).status).toBe(401);
   });
 
@@ -340,7 +343,7 @@ describe(`committee-structure routes (${engineLabel()})`, () => {
     };
     const sentence = (await report(null)).sentence;
     const figures = rowsOf('结构统计');
-    expect(figures[0]![0]).toBe('测试街道村(社区)“两委”班子结构分析');
+    expect(figures[0]![0]).toBe('测试街道村（社区）“两委”班子结构分析');
     expect(figures).toContainEqual(['指标', '本届', '上届', '±']);
     expect(figures).toContainEqual(['“两委”成员（名）', 7, 4, 3]);
     expect(figures).toContainEqual(['平均年龄（岁）', 39.9, 51.3, -11.4]);

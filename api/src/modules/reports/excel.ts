@@ -1,6 +1,7 @@
 // The committee-structure report as an .xlsx workbook (exceljs): figures with 本届 / 上届 / ±,
 // one row per village with a 合计 row, the distributions, and the generated sentence.
 import ExcelJS from 'exceljs';
+import { beijingDocumentTime } from '../../time.ts';
 import { FIGURE_KEYS, FIGURE_LABELS, type CommitteeStructureReport, type FigureKey, type StructureFigures } from './rules.ts';
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
@@ -41,7 +42,7 @@ function styleTable(ws: ExcelJS.Worksheet, fromRow: number, toRow: number, colum
 export function asOfDescription(report: CommitteeStructureReport): string {
   return report.asOf
     ? `统计时点：截至${report.asOf}（上届按各自换届选举日期统计）`
-    : '统计时点：本届按各村(社区)换届选举日期统计，上届按各自换届选举日期统计';
+    : '统计时点：本届按各村（社区）换届选举日期统计，上届按各自换届选举日期统计';
 }
 
 function figureValue(f: StructureFigures | null, key: FigureKey): number | null {
@@ -52,7 +53,7 @@ export async function buildCommitteeStructureWorkbook(report: CommitteeStructure
   const wb = new ExcelJS.Workbook();
   wb.creator = '清风 Qingfeng';
   wb.created = meta.generatedAt;
-  const title = `${report.org.name}村(社区)“两委”班子结构分析`;
+  const title = `${report.org.name}村（社区）“两委”班子结构分析`;
 
   // ---- 1. figures ----
   const ws = wb.addWorksheet('结构统计');
@@ -66,7 +67,7 @@ export async function buildCommitteeStructureWorkbook(report: CommitteeStructure
   ws.addRow([]);
   ws.addRow(['指标', '本届', '上届', '±']);
   const firstTableRow = 4;
-  ws.addRow(['有在届班子的村(社区)（个）', report.villages.current, report.villages.previous, report.villages.current - report.villages.previous]);
+  ws.addRow(['有在届班子的村（社区）（个）', report.villages.current, report.villages.previous, report.villages.current - report.villages.previous]);
   for (const key of FIGURE_KEYS) {
     const row = ws.addRow([
       labelWithUnit(key),
@@ -86,12 +87,12 @@ export async function buildCommitteeStructureWorkbook(report: CommitteeStructure
   sentenceRow.getCell(1).alignment = { wrapText: true, vertical: 'top' };
   sentenceRow.height = 90;
   ws.addRow([]);
-  ws.addRow([`生成时间：${meta.generatedAt.toISOString()}　生成人：${meta.generatedBy}`]);
+  ws.addRow([`生成时间：${beijingDocumentTime(meta.generatedAt)}　生成人：${meta.generatedBy}`]);
 
   // ---- 2. per village ----
   const wv = wb.addWorksheet('分村情况');
   const groupWidth = 2 + FIGURE_KEYS.length;
-  const headerTop = ['序号', '村(社区)', '本届', ...Array(groupWidth - 1).fill(null), '上届', ...Array(groupWidth - 1).fill(null)];
+  const headerTop = ['序号', '村（社区）', '本届', ...Array(groupWidth - 1).fill(null), '上届', ...Array(groupWidth - 1).fill(null)];
   const headerSub = [null, null, ...['届次', '换届日期', ...FIGURE_KEYS.map(labelWithUnit)], ...['届次', '换届日期', ...FIGURE_KEYS.map(labelWithUnit)]];
   wv.addRow(headerTop);
   wv.addRow(headerSub);
@@ -139,7 +140,7 @@ export async function buildCommitteeStructureWorkbook(report: CommitteeStructure
   styleTable(wv, 1, wv.rowCount, 2 + 2 * groupWidth, 2);
   wv.views = [{ state: 'frozen', xSplit: 2, ySplit: 2 }];
   wv.addRow([]);
-  wv.addRow(['注：合计按人数去重统计（同一人在两个村(社区)任职只计一次）；平均年龄按周岁计算。']);
+  wv.addRow(['注：合计按人数去重统计（同一人在两个村（社区）任职只计一次）；平均年龄按周岁计算。']);
 
   // ---- 3. distributions ----
   const wd = wb.addWorksheet('结构分布');

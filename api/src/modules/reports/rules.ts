@@ -114,7 +114,7 @@ export const FIGURE_LABELS: Record<FigureKey, { label: string; unit: string }> =
   femalePrincipals: { label: '女性主职干部', unit: '名' },
   averageAge: { label: '平均年龄', unit: '岁' },
   collegeOrAbove: { label: '大专及以上学历', unit: '名' },
-  dualRoleVillages: { label: '“一肩挑”村(社区)', unit: '个' },
+  dualRoleVillages: { label: '“一肩挑”村（社区）', unit: '个' },
   dualRoleRatio: { label: '“一肩挑”比例', unit: '%' },
   crossServing: { label: '交叉任职', unit: '名' },
   partyMembers: { label: '党员', unit: '名' },

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { buildTemplate, IMPORT_COLUMNS, parseRosterWorkbook } from './excel.ts';
 import { testIdNumber } from './test-helpers.ts';
+import { ETHNICITY_LIST } from './labels.ts';
 
 const id = testIdNumber('1980-01-01', 'male', 1);
 
@@ -100,7 +101,7 @@ describe('reading the roster sheet', () => {
   it('names missing columns, unreadable files and empty sheets', async () => {
     const r = await parseRosterWorkbook(await file([], { headers: ['村（社区）', '姓名'] }));
     expect(r.problems.map((p) => p.message)).toContain('缺少必填列“公民身份号码”');
-    expect((await parseRosterWorkbook(new TextEncoder().encode('not a workbook'))).problems[0]!.message).toMatch(/无法读取文件/);
+    await expect(parseRosterWorkbook(new TextEncoder().encode('not a workbook'))).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/无法读取文件/) });
     expect((await parseRosterWorkbook(await file([]))).problems[0]!.message).toMatch(/没有数据/);
   });
 
@@ -118,5 +119,24 @@ describe('reading the roster sheet', () => {
   it('reads the downloaded template as an empty roster (the example row is on its own sheet)', async () => {
     const r = await parseRosterWorkbook(await buildTemplate());
     expect(r.problems).toEqual([{ row: 2, column: '', message: '“花名册”工作表中没有数据' }]);
+  });
+});
+
+describe('民族 in code order (issue 10 item 2)', () => {
+  it('lists 汉族 first, then by code, in the code list and the template’s 代码表', async () => {
+    const codes = ETHNICITY_LIST.map(([code]) => code);
+    expect(codes[0]).toBe('01');
+    expect(ETHNICITY_LIST[0]![1]).toBe('汉族');
+    expect([...codes].sort()).toEqual(codes);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await buildTemplate()) as unknown as ArrayBuffer);
+    const lists = wb.getWorksheet('代码表')!;
+    let col = 0;
+    lists.getRow(1).eachCell((cell, n) => {
+      if (cell.value === 'ethnicity') col = n;
+    });
+    const names = Array.from({ length: ETHNICITY_LIST.length }, (_, i) => String(lists.getRow(i + 2).getCell(col).value));
+    expect(names.slice(0, 3)).toEqual(['汉族', '蒙古族', '回族']);
+    expect(names).toEqual(ETHNICITY_LIST.map(([, name]) => name));
   });
 });

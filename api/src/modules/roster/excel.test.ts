@@ -6,6 +6,7 @@ import { maskIdNumber } from './identity.ts';
 import type { ImportChanges, ImportSummary } from './import.ts';
 import type { ImportProblem } from './excel.ts';
 import { testIdNumber } from './test-helpers.ts';
+import { craftXlsx, deflateBomb } from '../../excel/xlsx-crafted.ts';
 
 let t: TestContext;
 let office = '';
@@ -293,6 +294,31 @@ describe(`Excel import (${engineLabel()})`, () => {
     const n = await t.handle.db.selectFrom('post').select((eb) => eb.fn.countAll<number>().as('n')).where('org_unit_id', '=', villages['三村']!).executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1200);
   });
+});
+
+describe(`hostile uploads (${engineLabel()})`, () => {
+  // Security review #11, finding 2: each file used to hang or exhaust the process. Now a clear 4xx,
+  // before anything is written, and the app keeps answering.
+  it('answers 4xx for a sheet missing </c> or </row> and for a zip bomb, on preview and commit', async () => {
+    const before = await counts();
+    const cases = [
+      { file: craftXlsx({ sheetData: '<row r="1"><c r="A1"><v>1</v></row>' }), status: 400, code: 'invalid_file' },
+      { file: craftXlsx({ sheetData: '<row r="1"><c r="A1"><v>1</v></c>' }), status: 400, code: 'invalid_file' },
+      { file: craftXlsx({ sheet: { raw: deflateBomb(300) } }), status: 413, code: 'file_too_large' },
+    ];
+    for (const c of cases) {
+      expect(c.file.length).toBeLessThan(400 * 1024);
+      for (const path of ['/api/roster/import/preview', '/api/roster/import/commit']) {
+        const res = await upload(path, c.file);
+        expect(res.status, path).toBe(c.status);
+        const body = (await res.json()) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe(c.code);
+        expect(body.error.message).toMatch(/文件/);
+      }
+    }
+    expect(await counts()).toEqual(before);
+    expect((await call(t.app, 'GET', '/api/health')).status).toBe(200);
+  }, 30_000);
 });
 
 describe(`Excel export (${engineLabel()})`, () => {

@@ -15,8 +15,8 @@ import {
 import { addTableSheet, HEADER_FILL, newWorkbook, type SheetColumn } from '../../excel/export.ts';
 import { buildImportTemplate, lookup, readImportSheet, type ImportColumn, type ImportProblem, type Lookup, type ParsedSheet as SharedParsedSheet, type RowReader } from '../../excel/import.ts';
 import { idChecksumChar, parseIdNumber } from './identity.ts';
-import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
-import { isValidPosition } from './rules.ts';
+import { codeLabel, COMMITTEE_LABELS, committeeName, EDUCATION_LABELS, ETHNICITY_LIST, ethnicityLabel, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
+import { isValidPosition, positionLabel } from './rules.ts';
 import type { RosterRow } from './queries.ts';
 
 export type { ImportProblem } from '../../excel/import.ts';
@@ -86,7 +86,7 @@ const YES_NO = ['是', '否'] as const;
 function listValues(): Record<ListName, readonly string[]> {
   return {
     gender: Object.values(GENDER_LABELS),
-    ethnicity: Object.values(ETHNICITIES),
+    ethnicity: ETHNICITY_LIST.map(([, name]) => name),
     political: POLITICAL_STATUSES.map((s) => POLITICAL_STATUS_LABELS[s]),
     education: EDUCATION_LEVELS.map((e) => EDUCATION_LABELS[e]),
     veteran: YES_NO,
@@ -213,7 +213,7 @@ const POLITICAL_BY_TEXT = lookup([
   ['无党派', 'non_party'],
 ]);
 const ETHNICITY_BY_TEXT = lookup(
-  Object.entries(ETHNICITIES).flatMap(([code, name]) => [
+  ETHNICITY_LIST.flatMap(([code, name]) => [
     [name, code] as const,
     [code, code] as const,
     ...(name.endsWith('族') && name.length > 2 ? [[name.slice(0, -1), code] as const] : []),
@@ -392,22 +392,22 @@ const ROSTER_EXPORT_VALUES: Record<ImportColumnKey, (r: RosterRow) => string | n
   ordinal: (r) => r.term_ordinal,
   electionDate: (r) => r.election_date,
   name: (r) => r.name,
-  gender: (r) => GENDER_LABELS[r.gender],
+  gender: (r) => codeLabel(GENDER_LABELS, r.gender) ?? r.gender,
   idNumber: (r) => r.id_number,
   birthDate: (r) => r.birth_date,
-  ethnicity: (r) => ETHNICITIES[r.ethnicity] ?? r.ethnicity,
-  politicalStatus: (r) => POLITICAL_STATUS_LABELS[r.political_status],
+  ethnicity: (r) => ethnicityLabel(r.ethnicity),
+  politicalStatus: (r) => codeLabel(POLITICAL_STATUS_LABELS, r.political_status) ?? r.political_status,
   partyJoinDate: (r) => r.party_join_date,
-  educationFullTime: (r) => (r.education_full_time ? EDUCATION_LABELS[r.education_full_time] : null),
-  educationHighest: (r) => EDUCATION_LABELS[r.education_highest],
+  educationFullTime: (r) => (r.education_full_time ? (codeLabel(EDUCATION_LABELS, r.education_full_time) ?? r.education_full_time) : null),
+  educationHighest: (r) => codeLabel(EDUCATION_LABELS, r.education_highest) ?? r.education_highest,
   phone: (r) => r.phone,
   isVeteran: (r) => (r.is_veteran ? '是' : '否'),
-  committee: (r) => COMMITTEE_LABELS[r.committee],
-  position: (r) => (POSITION_LABELS[r.committee] as Record<string, string>)[r.position] ?? r.position,
+  committee: (r) => committeeName(r.committee, r.org_kind),
+  position: (r) => positionLabel(r.committee, r.position),
   startDate: (r) => r.start_date,
   endDate: (r) => r.end_date,
   endReason: (r) => r.end_reason,
-  how: (r) => POST_HOW_LABELS[r.how],
+  how: (r) => codeLabel(POST_HOW_LABELS, r.how) ?? r.how,
 };
 const EXPORT_EXTRA_VALUES: ((r: RosterRow) => string | number)[] = [(r) => r.age, (r) => yes(r.principal), (r) => yes(r.dualRole), (r) => yes(r.crossServing)];
 

@@ -14,11 +14,12 @@
 //   term, ending that term's open posts — the same rule as POST /api/terms);
 // - posts by person + term + committee + position + start date.
 import { sql, type Kysely } from 'kysely';
-import type { Committee, Database, EducationLevel, Gender, PoliticalStatus, Position, Post, PostHow, Term } from '@qingfeng/db';
+import type { Committee, Database, EducationLevel, OrgKind, Gender, PoliticalStatus, Position, Post, PostHow, Term } from '@qingfeng/db';
 import { eligibilityProblems } from './eligibility.ts';
 import { HEADER, type ImportColumnKey, type ImportProblem, type ImportRow, type ParsedSheet } from './excel.ts';
+import type { ProblemRef } from '../../excel/import.ts';
 import { chunks, lockOrgs, type PersonValues, type RosterScope } from './queries.ts';
-import { COMMITTEE_LABELS } from './labels.ts';
+import { committeeName } from './labels.ts';
 import { personProblems, positionLabel, postProblems, TERM_END_REASON, termAdjustments, termProblems, type PostSpan, type RuleProblem, type TermSpan } from './rules.ts';
 
 export interface ImportSummary {
@@ -81,6 +82,7 @@ export interface ImportPlan {
 export interface ExistingVillage {
   id: number;
   name: string;
+  kind: OrgKind;
   active: boolean;
 }
 export interface ExistingPerson extends PersonValues {
@@ -104,7 +106,7 @@ async function fetchVillages(db: Kysely<Database>, scope: RosterScope, names: st
   const out: ExistingVillage[] = [];
   for (const chunk of chunks(names, IN_CHUNK)) {
     const r = await sql<ExistingVillage>`
-      SELECT id, name, active FROM org_unit
+      SELECT id, name, kind, active FROM org_unit
       WHERE path LIKE ${like(scope.path)} AND kind IN ('village', 'community') AND name = ANY(${chunk}::text[])`.execute(db);
     out.push(...r.rows);
   }
@@ -152,6 +154,13 @@ export async function fetchImportData(db: Kysely<Database>, scope: RosterScope, 
 }
 
 // ---- planning (pure, given the data) ----
+
+/** The refusal when a new term would start before posts of the previous one: each post named (the first 10). */
+export function latePostsMessage(village: string, prevOrdinal: number, ordinal: number, startDate: string, late: readonly Pick<ExistingPost, 'person_name' | 'committee' | 'position' | 'start_date' | 'end_date'>[]): string {
+  const shown = late.slice(0, 10).map((p) => `${p.person_name}（${positionLabel(p.committee, p.position)}，${p.start_date}${p.end_date ? `至${p.end_date}` : '起'}）`);
+  const more = late.length > shown.length ? `等 ${late.length} 条` : '';
+  return `“${village}”第${prevOrdinal}届有 ${late.length} 条任职的日期晚于第${ordinal}届的开始日期（${startDate}）：${shown.join('、')}${more}。请先在系统中更正或删除这些任职（点击姓名打开更正页面），或核对本文件的换届日期`;
+}
 
 const PERSON_FIELDS: { key: keyof PersonValues; column: ImportColumnKey; from: (p: ImportRow['person']) => unknown; optional: boolean }[] = [
   { key: 'name', column: 'name', from: (p) => p.name, optional: false },
@@ -370,6 +379,7 @@ export function planImport(parsed: ParsedSheet, data: ImportData, today: string)
     postsOfTerm.set(p.term_id, list);
   }
   let endedWithTerm = 0;
+  const lateRefs = new Map<number, ProblemRef[]>();
   const byOrdinal = [...wantedTerms.entries()].sort((a, b) => a[1].ordinal - b[1].ordinal);
   for (const [key, w] of byOrdinal) {
     const siblings = spansByVillage.get(w.village.id) ?? [];
@@ -381,12 +391,16 @@ export function planImport(parsed: ParsedSheet, data: ImportData, today: string)
       const prev = adj.closePrevious as Span;
       if (prev.existing) {
         const late = (postsOfTerm.get(prev.existing.id) ?? []).filter((p) => p.start_date >= t.startDate || (p.end_date !== null && p.end_date > t.startDate));
-        if (late.length)
-          tp.push({ code: 'posts_after_new_term', message: `“${w.village.name}”第${prev.ordinal}届有 ${late.length} 条任职的日期晚于第${t.ordinal}届的开始日期（${t.startDate}），请先在系统中修正`, field: 'startDate' });
+        if (late.length) {
+          tp.push({ code: 'posts_after_new_term', message: latePostsMessage(w.village.name, prev.ordinal, t.ordinal, t.startDate, late), field: 'startDate' });
+          lateRefs.set(w.row, late.map((p) => ({ kind: 'post' as const, id: p.id, label: `${p.person_name}（${positionLabel(p.committee, p.position)}）`, orgId: p.org_unit_id })));
+        }
       }
     }
     if (tp.length) {
       for (const p of tp) flag(w.row, TERM_FIELD_COLUMNS[p.field ?? ''] ?? 'ordinal', `${w.village.name}第${w.ordinal}届：${p.message}`);
+      const refs = lateRefs.get(w.row);
+      if (refs) problems[problems.length - 1]!.refs = refs;
       badTerms.add(key);
       continue;
     }
@@ -452,7 +466,7 @@ export function planImport(parsed: ParsedSheet, data: ImportData, today: string)
     rowOfKey.set(key, r.row);
     const stored = storedByKey.get(key);
     const name = personName.get(r.person.idNumber) ?? r.person.name;
-    const change = { row: r.row, name, village: village.name, ordinal: term.ordinal, committee: COMMITTEE_LABELS[r.committee], position: positionLabel(r.committee, r.position) };
+    const change = { row: r.row, name, village: village.name, ordinal: term.ordinal, committee: committeeName(r.committee, village.kind), position: positionLabel(r.committee, r.position) };
     if (stored) {
       const span = storedSpan.get(stored.id)!;
       const endDate = r.endDate ?? span.endDate;
@@ -512,8 +526,9 @@ export function planImport(parsed: ParsedSheet, data: ImportData, today: string)
       const t = spanOfKey.get(String(s.termId));
       if (t) s.termEndDate = t.endDate;
     }
+  const kindOf = new Map(data.villages.map((v) => [v.id, v.kind]));
   for (const c of toCheck) {
-    const found: RuleProblem[] = postProblems(c.span, c.term, villagePosts.get(c.orgUnitId) ?? []);
+    const found: RuleProblem[] = postProblems(c.span, c.term, villagePosts.get(c.orgUnitId) ?? [], kindOf.get(c.orgUnitId));
     for (const p of found) flag(c.row.row, POST_PROBLEM_COLUMNS[p.code] ?? POST_FIELD_COLUMNS[p.field ?? ''] ?? 'startDate', p.message);
   }
 

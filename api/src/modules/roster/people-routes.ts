@@ -7,16 +7,16 @@ import { allow } from '../../http/guard.ts';
 import { dbId, idParam, isoDate, pagination, v } from '../../http/validate.ts';
 import { conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
-import { ETHNICITIES } from './labels.ts';
+import { isEthnicityCode } from './labels.ts';
 import { personProblems, todayInShanghai } from './rules.ts';
-import { asOfQuery, READERS, rejected, scopeOf, today } from './route-helpers.ts';
+import { asOfQuery, historyItems, READERS, rejected, scopeOf, today } from './route-helpers.ts';
 import * as q from './queries.ts';
 
 // ---- people ----
 
 const name = z.string().trim().min(1, '姓名不能为空').max(40, '姓名最多 40 个字符');
 const idNumber = z.string().trim().min(1, '公民身份号码不能为空').max(20, '公民身份号码应为 18 位');
-const ethnicity = z.string().refine((s) => s in ETHNICITIES, '民族代码无效（GB/T 3304，如 01 = 汉族）');
+const ethnicity = z.string().refine(isEthnicityCode, '民族代码无效（GB/T 3304，如 01 = 汉族）');
 const phone = z.string().trim().regex(/^[0-9+\-() ]{5,20}$/, '电话号码格式不正确');
 const personFields = {
   orgUnitId: dbId,
@@ -113,6 +113,12 @@ export const peopleRoutes = new Hono<AppEnv>()
     const detail = await q.getPersonDetail(c.get('db'), scopeOf(c), c.req.valid('param').id, c.req.valid('query').asOf ?? today(c));
     if (!detail) throw notFound('人员不存在');
     return c.json(detail);
+  })
+  .get('/:id/post-history', allow(...READERS), v('param', idParam), async (c) => {
+    const scope = scopeOf(c);
+    const { id } = c.req.valid('param');
+    if (!(await q.findPerson(c.get('db'), scope, id))) throw notFound('人员不存在');
+    return c.json({ items: historyItems(await q.postHistory(c.get('db'), scope, { personId: id })) });
   })
   .post('/', allow('org_office'), v('json', personCreate), async (c) => {
     const scope = scopeOf(c);

@@ -9,7 +9,7 @@ import { AppError, conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
 import { eligibilityProblems } from './eligibility.ts';
 import { postProblems, type PostSpan, type RuleProblem } from './rules.ts';
-import { rejected, scopeOf } from './route-helpers.ts';
+import { READERS, rejected, scopeOf } from './route-helpers.ts';
 import * as q from './queries.ts';
 
 // ---- posts ----
@@ -39,26 +39,47 @@ const postPatch = z
     endDate: isoDate.nullable(),
     endReason: endReason.nullable(),
     how: z.enum(POST_HOW),
+    /** Why the record is corrected (shown in the 任职变动 history and the audit log). */
+    reason: z.string().trim().min(1, '请填写更正原因').max(200, '更正原因最多 200 个字符'),
   })
   .partial()
   .strict();
+const postDelete = z.object({ reason: z.string().trim().min(1, '请填写删除原因').max(200, '删除原因最多 200 个字符') }).strict();
 
 const CONFLICT_CODES = new Set(['second_secretary', 'second_director', 'overlapping_post']);
-function refusePost(problems: readonly RuleProblem[]): AppError {
-  return rejected(problems, problems.every((p) => CONFLICT_CODES.has(p.code)) ? 409 : 400);
+function refusePost(problems: readonly RuleProblem[], postId?: number): AppError {
+  const error = rejected(problems, problems.every((p) => CONFLICT_CODES.has(p.code)) ? 409 : 400);
+  // Ending a post on its start day: the client offers to delete the post instead.
+  if (postId !== undefined && problems.some((p) => p.code === 'end_on_start_day')) return new AppError(error.status, 'end_on_start_day', error.message, { problems, postId });
+  return error;
 }
 
 /** Locks the village's terms and checks a post against its term and the village's other posts. */
 async function checkPost(trx: Parameters<typeof q.lockVillageTerms>[0], orgId: number, termId: number, span: Omit<PostSpan, 'termEndDate'>) {
+  // (span.id is set when an existing post is corrected: a refusal then offers deleting it.)
   const terms = await q.lockVillageTerms(trx, orgId);
   const term = terms.find((t) => t.id === termId)!;
   const others = await q.villagePostSpans(trx, orgId);
   const full: PostSpan = { ...span, termEndDate: term.end_date };
-  const problems = postProblems(full, { ordinal: term.ordinal, startDate: term.start_date, endDate: term.end_date }, others);
-  if (problems.length) throw refusePost(problems);
+  const problems = postProblems(full, { ordinal: term.ordinal, startDate: term.start_date, endDate: term.end_date }, others, await q.orgKindOf(trx, orgId));
+  if (problems.length) throw refusePost(problems, span.id);
 }
 
 export const postRoutes = new Hono<AppEnv>()
+  .get('/:id', allow(...READERS), v('param', idParam), async (c) => {
+    const scope = scopeOf(c);
+    const found = await q.findPostInScope(c.get('db'), scope, c.req.valid('param').id);
+    if (!found) throw notFound('任职记录不存在');
+    const term = (await q.findTermInScope(c.get('db'), scope, found.term_id))!;
+    const org = (await q.findOrgInScope(c.get('db'), scope, found.org_unit_id))!;
+    const { person_name, ...post } = found;
+    return c.json({
+      post,
+      person: { id: found.person_id, name: person_name },
+      term: { id: term.id, ordinal: term.ordinal, start_date: term.start_date, end_date: term.end_date },
+      org: { id: org.id, name: org.name, kind: org.kind },
+    });
+  })
   .post('/', allow('org_office'), v('json', postCreate), async (c) => {
     const scope = scopeOf(c);
     const body = c.req.valid('json');
@@ -100,7 +121,7 @@ export const postRoutes = new Hono<AppEnv>()
         objectType: 'post',
         objectId: created.id,
         orgUnitId: term.org_unit_id,
-        details: { personId: person.id, name: person.name, termId: term.id, committee: created.committee, position: created.position },
+        details: { personId: person.id, name: person.name, termId: term.id, committee: created.committee, position: created.position, startDate: created.start_date },
       });
       return created;
     });
@@ -132,9 +153,15 @@ export const postRoutes = new Hono<AppEnv>()
         { ordinal: term.ordinal, startDate: term.start_date, endDate: term.end_date },
         [],
       );
-      if (problems.length) throw refusePost(problems);
+      if (problems.length) throw refusePost(problems, id);
       const updated = await q.updatePost(trx, id, { end_date: body.endDate, end_reason: body.endReason });
-      await audit({ kind: 'post.ended', objectType: 'post', objectId: id, orgUnitId: current.org_unit_id, details: { personId: current.person_id, name: current.person_name, endDate: body.endDate, endReason: body.endReason } });
+      await audit({
+        kind: 'post.ended',
+        objectType: 'post',
+        objectId: id,
+        orgUnitId: current.org_unit_id,
+        details: { personId: current.person_id, name: current.person_name, committee: current.committee, position: current.position, endDate: body.endDate, endReason: body.endReason },
+      });
       return updated;
     });
     return c.json({ post });
@@ -162,10 +189,46 @@ export const postRoutes = new Hono<AppEnv>()
       const fields = (Object.keys(values) as (keyof typeof values)[]).filter((k) => values[k] !== found[k]);
       if (fields.length === 0) return found;
       const updated = await q.updatePost(trx, id, values);
-      await audit({ kind: 'post.updated', objectType: 'post', objectId: id, orgUnitId: found.org_unit_id, details: { personId: found.person_id, name: found.person_name, fields } });
+      // Before and after of each changed field (dates and codes only: nothing personal), for the history.
+      const changes = Object.fromEntries(fields.map((k) => [k, { from: found[k], to: values[k] }]));
+      await audit({
+        kind: 'post.updated',
+        objectType: 'post',
+        objectId: id,
+        orgUnitId: found.org_unit_id,
+        details: { personId: found.person_id, name: found.person_name, committee: values.committee, position: values.position, fields, changes, ...(body.reason && { reason: body.reason }) },
+      });
       return updated;
     });
     const { person_name: _n, ...rest } = post as typeof post & { person_name?: string };
     return c.json({ post: rest as q.PostRow });
+  })
+  .delete('/:id', allow('org_office'), v('param', idParam), v('json', postDelete), async (c) => {
+    const scope = scopeOf(c);
+    const { id } = c.req.valid('param');
+    const { reason } = c.req.valid('json');
+    const deleted = await inTransaction(c, async (trx, audit) => {
+      const found = await q.findPostInScope(trx, scope, id);
+      if (!found) throw notFound('任职记录不存在');
+      await q.lockVillageTerms(trx, found.org_unit_id);
+      await q.deletePost(trx, id);
+      await audit({
+        kind: 'post.deleted',
+        objectType: 'post',
+        objectId: id,
+        orgUnitId: found.org_unit_id,
+        details: {
+          personId: found.person_id,
+          name: found.person_name,
+          termId: found.term_id,
+          committee: found.committee,
+          position: found.position,
+          startDate: found.start_date,
+          endDate: found.end_date,
+          reason,
+        },
+      });
+      return { id, personId: found.person_id, personName: found.person_name, orgUnitId: found.org_unit_id };
+    });
+    return c.json({ deleted });
   });
-

@@ -116,6 +116,7 @@ export interface PeopleFilter {
 export interface CurrentPost {
   orgUnitId: number;
   orgName: string;
+  orgKind: OrgKind;
   committee: Committee;
   position: Position;
 }
@@ -139,7 +140,7 @@ export async function listPeople(db: Kysely<Database>, scope: RosterScope, f: Pe
       .select(personColumns)
       .select(
         sql<CurrentPost[]>`(
-          SELECT coalesce(json_agg(json_build_object('orgUnitId', cp.org_unit_id, 'orgName', co.name, 'committee', cp.committee, 'position', cp.position)
+          SELECT coalesce(json_agg(json_build_object('orgUnitId', cp.org_unit_id, 'orgName', co.name, 'orgKind', co.kind, 'committee', cp.committee, 'position', cp.position)
             ORDER BY cp.committee, cp.start_date), '[]'::json)
           FROM post cp JOIN org_unit co ON co.id = cp.org_unit_id JOIN term ct ON ct.id = cp.term_id
           WHERE cp.person_id = pe.id AND co.path LIKE ${like(scope.path)} AND ${postHeldOn('cp', f.asOf)} AND ${termInForceOn('ct', f.asOf)})`.as('current_posts'),
@@ -210,6 +211,7 @@ export async function updatePerson(db: Kysely<Database>, id: number, values: Par
 /** One of a person's posts, with its village and term. */
 export type PersonPost = Omit<Post, 'person_id' | 'created_at'> & {
   org_name: string;
+  org_kind: OrgKind;
   term_ordinal: number;
   term_start_date: string;
   term_end_date: string | null;
@@ -231,7 +233,7 @@ export async function getPersonDetail(db: Kysely<Database>, scope: RosterScope, 
   const person = await findPerson(db, scope, id);
   if (!person) return undefined;
   const posts = await sql<PersonPost>`
-    SELECT p.id, p.org_unit_id, o.name AS org_name, p.term_id, t.ordinal AS term_ordinal, t.start_date AS term_start_date,
+    SELECT p.id, p.org_unit_id, o.name AS org_name, o.kind AS org_kind, p.term_id, t.ordinal AS term_ordinal, t.start_date AS term_start_date,
            t.end_date AS term_end_date, p.committee, p.position, p.start_date, p.end_date, p.end_reason, p.how,
            (${postHeldOn('p', asOf)} AND ${termInForceOn('t', asOf)}) AS "heldAtAsOf"
     FROM post p JOIN term t ON t.id = p.term_id JOIN org_unit o ON o.id = p.org_unit_id
@@ -333,12 +335,15 @@ export async function closeTerm(db: Kysely<Database>, termId: number, endDate: s
 }
 
 /** Posts of a term that would lie outside it if it ran [start, end). */
-export async function countPostsOutside(db: Kysely<Database>, termId: number, start: string, end: string | null): Promise<number> {
-  const r = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM post
-    WHERE term_id = ${termId}
-      AND (start_date < ${start}::date OR (${end}::date IS NOT NULL AND (start_date >= ${end}::date OR end_date > ${end}::date)))`.execute(db);
-  return r.rows[0]!.n;
+/** Posts of a term that would fall outside [start, end): named, for the refusal. */
+export async function postsOutside(db: Kysely<Database>, termId: number, start: string, end: string | null) {
+  const r = await sql<{ id: number; org_unit_id: number; person_id: number; person_name: string; committee: Committee; position: Position; start_date: string; end_date: string | null }>`
+    SELECT p.id, p.org_unit_id, p.person_id, pe.name AS person_name, p.committee, p.position, p.start_date, p.end_date
+    FROM post p JOIN person pe ON pe.id = p.person_id
+    WHERE p.term_id = ${termId}
+      AND (p.start_date < ${start}::date OR (${end}::date IS NOT NULL AND (p.start_date >= ${end}::date OR p.end_date > ${end}::date)))
+    ORDER BY p.start_date, p.id`.execute(db);
+  return r.rows;
 }
 
 // ---- posts ----
@@ -346,6 +351,11 @@ export async function countPostsOutside(db: Kysely<Database>, termId: number, st
 export type PostRow = Post;
 
 const postReturning = ['id', 'person_id', 'org_unit_id', 'term_id', 'committee', 'position', 'start_date', 'end_date', 'end_reason', 'how', 'eligibility_override', 'created_at'] as const;
+
+/** The kind of an org unit (village or community names the residents' committee). */
+export async function orgKindOf(db: Kysely<Database>, id: number): Promise<OrgKind | undefined> {
+  return (await db.selectFrom('org_unit').select('kind').where('id', '=', id).executeTakeFirst())?.kind;
+}
 
 export async function findPostInScope(db: Kysely<Database>, scope: RosterScope, id: number) {
   return db
@@ -389,6 +399,68 @@ export async function updatePost(db: Kysely<Database>, id: number, v: Partial<Om
   return db.updateTable('post').set(v).where('id', '=', id).returning(postReturning).executeTakeFirstOrThrow() as Promise<PostRow>;
 }
 
+export async function deletePost(db: Kysely<Database>, id: number): Promise<void> {
+  await db.deleteFrom('post').where('id', '=', id).execute();
+}
+
+// ---- 任职变动 history ----
+
+/** A raw history item: a post's start or end (from the post table) or a correction/deletion (from the audit log). */
+export interface PostHistoryRow {
+  kind: 'start' | 'end' | 'corrected' | 'deleted';
+  /** The day it took effect (start, end) or was recorded (corrected, deleted; Beijing day). */
+  date: string;
+  at: Date | null;
+  post_id: number;
+  person_id: number;
+  person_name: string;
+  org_id: number;
+  org_name: string;
+  org_kind: OrgKind;
+  term_ordinal: number | null;
+  committee: Committee;
+  position: Position;
+  how: PostHow | null;
+  end_reason: string | null;
+  by_name: string | null;
+  details: Record<string, unknown> | null;
+}
+
+/**
+ * The 任职变动 of one person or one village within the scope, newest first: every start and end of a
+ * post, and every correction or deletion with its reason. Limited to `limit` items.
+ */
+export async function postHistory(db: Kysely<Database>, scope: RosterScope, f: { personId: number } | { orgId: number }, limit = 200): Promise<PostHistoryRow[]> {
+  const byPerson = 'personId' in f;
+  const id = byPerson ? f.personId : f.orgId;
+  const postFilter = byPerson ? sql`p.person_id = ${id}` : sql`p.org_unit_id = ${id}`;
+  const eventFilter = byPerson ? sql`a.details->>'personId' = ${String(id)}` : sql`a.org_unit_id = ${id}`;
+  const r = await sql<PostHistoryRow>`
+    SELECT * FROM (
+      SELECT 'start' AS kind, p.start_date::text AS date, NULL::timestamptz AS at, p.id AS post_id, p.person_id, pe.name AS person_name,
+             o.id AS org_id, o.name AS org_name, o.kind AS org_kind, t.ordinal AS term_ordinal, p.committee, p.position, p.how,
+             NULL::text AS end_reason, NULL::text AS by_name, NULL::jsonb AS details
+      FROM post p JOIN person pe ON pe.id = p.person_id JOIN org_unit o ON o.id = p.org_unit_id JOIN term t ON t.id = p.term_id
+      WHERE ${postFilter} AND o.path LIKE ${like(scope.path)}
+      UNION ALL
+      SELECT 'end', p.end_date::text, NULL, p.id, p.person_id, pe.name, o.id, o.name, o.kind, t.ordinal, p.committee, p.position, p.how,
+             p.end_reason, NULL, NULL
+      FROM post p JOIN person pe ON pe.id = p.person_id JOIN org_unit o ON o.id = p.org_unit_id JOIN term t ON t.id = p.term_id
+      WHERE ${postFilter} AND o.path LIKE ${like(scope.path)} AND p.end_date IS NOT NULL
+      UNION ALL
+      SELECT CASE a.kind WHEN 'post.deleted' THEN 'deleted' ELSE 'corrected' END,
+             to_char(a.occurred_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), a.occurred_at, a.object_id::int,
+             (a.details->>'personId')::int, a.details->>'name', o.id, o.name, o.kind,
+             (SELECT t.ordinal FROM term t WHERE t.id = (a.details->>'termId')::int), a.details->>'committee', a.details->>'position', NULL,
+             NULL, a.actor_display_name, a.details
+      FROM audit_event a JOIN org_unit o ON o.id = a.org_unit_id
+      WHERE a.kind IN ('post.updated', 'post.deleted') AND ${eventFilter} AND o.path LIKE ${like(scope.path)}
+    ) h
+    ORDER BY date DESC, at DESC NULLS LAST, kind, post_id DESC
+    LIMIT ${limit}`.execute(db);
+  return r.rows;
+}
+
 // ---- rosters ----
 
 /** One post held on the as-of date, with its holder's facts and the derived flags (computed in SQL). */
@@ -396,6 +468,7 @@ export interface RosterRow extends DerivedFlags {
   post_id: number;
   org_unit_id: number;
   org_name: string;
+  org_kind: OrgKind;
   term_id: number;
   term_ordinal: number;
   election_date: string;
@@ -436,7 +509,7 @@ async function rosterRows(db: Kysely<Database>, scope: RosterScope, terms: RawBu
     a AS (
       SELECT p.* FROM post p JOIN t ON t.id = p.term_id WHERE ${postHeldOn('p', asOf)}
     )
-    SELECT a.id AS post_id, a.org_unit_id, o.name AS org_name, a.term_id, t.ordinal AS term_ordinal, t.election_date,
+    SELECT a.id AS post_id, a.org_unit_id, o.name AS org_name, o.kind AS org_kind, a.term_id, t.ordinal AS term_ordinal, t.election_date,
            a.person_id, pe.name, pe.gender, pe.id_number, pe.birth_date,
            extract(year FROM age(${asOf}::date, pe.birth_date))::int AS age,
            pe.ethnicity, pe.political_status, pe.party_join_date, pe.education_full_time, pe.education_highest,

@@ -14,9 +14,9 @@ import { importRoutes, type ImportLine } from '../../excel/import.ts';
 import { isVillageKind } from '../orgs/rules.ts';
 import { buildRosterExport, buildTemplate, parseRosterWorkbook } from './excel.ts';
 import { applyRosterImport, planRosterImport, type ImportPhase, type ImportPlan, type ImportSummary } from './import.ts';
-import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
+import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITY_LIST, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
 import { seesFullIdNumbers, suggestTermEnd, TERM_END_REASON } from './rules.ts';
-import { asOfQuery, READERS, scopeOf, today, withSuggestion } from './route-helpers.ts';
+import { asOfQuery, historyItems, READERS, scopeOf, today, withSuggestion } from './route-helpers.ts';
 import * as q from './queries.ts';
 
 // ---- rosters of a village (mounted under /orgs) ----
@@ -39,6 +39,10 @@ export const orgRosterRoutes = new Hono<AppEnv>()
       /** What a new term would most likely be: the next ordinal, starting when the latest ends (or is due to). */
       next: { ordinal: (latest?.ordinal ?? 0) + 1, suggestedStartDate: latest ? (latest.end_date ?? suggestTermEnd(latest.start_date)) : null },
     });
+  })
+  .get('/:id/post-history', allow(...READERS), v('param', idParam), async (c) => {
+    const org = await villageInScope(c, c.req.valid('param').id);
+    return c.json({ items: historyItems(await q.postHistory(c.get('db'), scopeOf(c), { orgId: org.id })) });
   })
   .get('/:id/roster', allow(...READERS), v('param', idParam), v('query', asOfQuery), async (c) => {
     const org = await villageInScope(c, c.req.valid('param').id);
@@ -125,7 +129,7 @@ export const rosterRoutes = new Hono<AppEnv>()
       genders: GENDERS.map((value) => ({ value, label: GENDER_LABELS[value] })),
       educationLevels: EDUCATION_LEVELS.map((value) => ({ value, label: EDUCATION_LABELS[value] })),
       politicalStatuses: POLITICAL_STATUSES.map((value) => ({ value, label: POLITICAL_STATUS_LABELS[value] })),
-      ethnicities: Object.entries(ETHNICITIES).map(([value, label]) => ({ value, label })),
+      ethnicities: ETHNICITY_LIST.map(([value, label]) => ({ value, label })),
       committees: COMMITTEES.map((value) => ({
         value,
         label: COMMITTEE_LABELS[value],

@@ -113,7 +113,9 @@ describe('terms', () => {
 describe('posts', () => {
   it('end after start, inside the term, a position of the committee', () => {
     const codes = (p: Parameters<typeof postShapeProblems>[0], t = term) => postShapeProblems(p, t).map((x) => x.code);
-    expect(codes({ committee: 'party', position: 'secretary', startDate: '2021-05-10', endDate: '2021-05-10' })).toEqual(['end_before_start']);
+    // Ending on the start day means the post was entered by mistake: said so, with the offer to delete it.
+    expect(codes({ committee: 'party', position: 'secretary', startDate: '2021-05-10', endDate: '2021-05-10' })).toEqual(['end_on_start_day']);
+    expect(codes({ committee: 'party', position: 'secretary', startDate: '2021-05-10', endDate: '2021-05-09' })).toEqual(['end_before_start']);
     expect(codes({ committee: 'party', position: 'secretary', startDate: '2021-05-09', endDate: null })).toEqual(['outside_term']);
     expect(codes({ committee: 'party', position: 'secretary', startDate: '2021-05-10', endDate: '2026-06-01' }, { ...term, endDate: '2026-05-10' })).toEqual(['outside_term']);
     expect(codes({ committee: 'party', position: 'secretary', startDate: '2026-05-10', endDate: null }, { ...term, endDate: '2026-05-10' })).toEqual(['outside_term']);

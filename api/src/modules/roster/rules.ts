@@ -6,9 +6,11 @@
 // `D < end_date`). The end date is the day the post ended (离任日期): a successor may start on the
 // same day without the two overlapping, and a roster as of the end date no longer shows the post.
 // A new term's start is the previous term's end, with no day arithmetic.
-import { COMMITTEES, EDUCATION_LEVELS, POSITIONS, type Committee, type EducationLevel, type Gender, type Position, type Role } from '@qingfeng/db';
+import { COMMITTEES, EDUCATION_LEVELS, POSITIONS, type Committee, type EducationLevel, type Gender, type OrgKind, type Position, type PostHow, type Role } from '@qingfeng/db';
 import { idNumberMismatch, isValidDate, parseIdNumber } from './identity.ts';
-import { COMMITTEE_LABELS, POSITION_LABELS } from './labels.ts';
+import { codeLabel, COMMITTEE_LABELS, committeeName, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
+
+export { committeeName } from './labels.ts';
 
 export interface RuleProblem {
   code: string;
@@ -217,7 +219,9 @@ export function isPrincipal(committee: Committee, position: Position): boolean {
 }
 
 export function positionLabel(committee: Committee, position: Position): string {
-  return (POSITION_LABELS[committee] as Record<string, string>)[position] ?? position;
+  // Stored rows and imported cells reach here too: look codes up by own keys only.
+  const table: Readonly<Record<string, string>> = (COMMITTEES as readonly string[]).includes(committee) ? POSITION_LABELS[committee] : {};
+  return codeLabel(table, position) ?? position;
 }
 
 export function isValidPosition(committee: string, position: string): boolean {
@@ -228,11 +232,15 @@ export function isValidPosition(committee: string, position: string): boolean {
 export function postShapeProblems(
   p: { committee: Committee; position: Position; startDate: string; endDate: string | null },
   term: { ordinal: number; startDate: string; endDate: string | null },
+  kind?: OrgKind,
 ): RuleProblem[] {
   const problems: RuleProblem[] = [];
   if (!isValidPosition(p.committee, p.position))
-    problems.push({ code: 'bad_position', message: `${COMMITTEE_LABELS[p.committee] ?? '该班子'}没有“${p.position}”这一职务`, field: 'position' });
-  if (p.endDate !== null && p.endDate <= p.startDate) problems.push({ code: 'end_before_start', message: '任职结束日期应晚于开始日期', field: 'endDate' });
+    problems.push({ code: 'bad_position', message: `${kind ? committeeName(p.committee, kind) : (codeLabel(COMMITTEE_LABELS, p.committee) ?? '该班子')}没有“${p.position}”这一职务`, field: 'position' });
+  if (p.endDate !== null && p.endDate === p.startDate)
+    // A post that ends the day it starts was never held: that is a record entered by mistake.
+    problems.push({ code: 'end_on_start_day', message: `任职结束日期与开始日期相同（${p.startDate}），这条任职一天也没有生效。如系误录，请删除这条任职记录`, field: 'endDate' });
+  else if (p.endDate !== null && p.endDate < p.startDate) problems.push({ code: 'end_before_start', message: '任职结束日期应晚于开始日期', field: 'endDate' });
   if (p.startDate < term.startDate)
     problems.push({ code: 'outside_term', message: `任职开始日期（${p.startDate}）早于第${term.ordinal}届届期开始日期（${term.startDate}）`, field: 'startDate' });
   if (term.endDate !== null && p.startDate >= term.endDate)
@@ -247,7 +255,8 @@ export function postShapeProblems(
  * and one residents' director at a time; one person holds at most one post per committee at a
  * time. A post with no end date is held until its term ends.
  */
-export function postConflicts(p: PostSpan, others: readonly PostSpan[]): RuleProblem[] {
+export function postConflicts(p: PostSpan, others: readonly PostSpan[], kind?: OrgKind): RuleProblem[] {
+  const committeeOf = (c: Committee) => (kind ? committeeName(c, kind) : COMMITTEE_LABELS[c]);
   const problems: RuleProblem[] = [];
   const end = earlierEnd(p.endDate, p.termEndDate);
   for (const o of others) {
@@ -259,11 +268,11 @@ export function postConflicts(p: PostSpan, others: readonly PostSpan[]): RulePro
     if (o.personKey === p.personKey) {
       problems.push({
         code: 'overlapping_post',
-        message: `${p.personName}同一时间已在${COMMITTEE_LABELS[p.committee]}任${positionLabel(o.committee, o.position)}（${span}），同一人在同一班子不能同时担任两个职务`,
+        message: `${p.personName}同一时间已在${committeeOf(p.committee)}任${positionLabel(o.committee, o.position)}（${span}），同一人在同一班子不能同时担任两个职务`,
         field: 'startDate',
       });
     } else if (isPrincipal(p.committee, p.position) && o.position === p.position) {
-      const what = p.committee === 'party' ? '党组织书记' : '村（居）民委员会主任';
+      const what = p.committee === 'party' ? '党组织书记' : `${committeeOf('residents')}主任`;
       problems.push({
         code: p.committee === 'party' ? 'second_secretary' : 'second_director',
         message: `同一时间只能有一名${what}：与${o.personName}的任职（${span}）重叠`,
@@ -275,13 +284,69 @@ export function postConflicts(p: PostSpan, others: readonly PostSpan[]): RulePro
 }
 
 /** All the problems of one post: shape, term and conflicts. */
-export function postProblems(p: PostSpan, term: { ordinal: number; startDate: string; endDate: string | null }, others: readonly PostSpan[]): RuleProblem[] {
-  const shape = postShapeProblems(p, term);
+export function postProblems(p: PostSpan, term: { ordinal: number; startDate: string; endDate: string | null }, others: readonly PostSpan[], kind?: OrgKind): RuleProblem[] {
+  const shape = postShapeProblems(p, term, kind);
   // Conflicts are only meaningful for a post whose own dates make sense.
-  return shape.length ? shape : postConflicts(p, others);
+  return shape.length ? shape : postConflicts(p, others, kind);
 }
 
 /** Joins problems into one Chinese message for an API error. */
 export function joinProblems(problems: readonly RuleProblem[]): string {
   return problems.map((p) => p.message).join('；');
+}
+
+// ---- 任职变动 history, in words ----
+
+
+const POST_FIELD_LABELS: Record<string, string> = {
+  committee: '班子',
+  position: '职务',
+  start_date: '任职开始',
+  end_date: '任职结束',
+  end_reason: '离任原因',
+  how: '产生方式',
+};
+
+export interface PostHistoryFacts {
+  kind: 'start' | 'end' | 'corrected' | 'deleted';
+  orgKind: OrgKind;
+  termOrdinal: number | null;
+  committee: Committee | null;
+  position: Position | null;
+  how: PostHow | null;
+  endReason: string | null;
+  details: Record<string, unknown> | null;
+}
+
+/** One history line in Chinese, e.g. "任村民委员会主任（第11届，换届选举）". */
+export function describePostChange(h: PostHistoryFacts): string {
+  const post = h.committee && h.position ? `${committeeName(h.committee, h.orgKind)}${positionLabel(h.committee, h.position)}` : '';
+  const term = h.termOrdinal !== null ? `第${h.termOrdinal}届` : '';
+  const d = h.details ?? {};
+  const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : null);
+  switch (h.kind) {
+    case 'start':
+      return `任${post}（${[term, h.how ? POST_HOW_LABELS[h.how] : ''].filter(Boolean).join('，')}）`;
+    case 'end':
+      return `不再担任${post}${h.endReason ? `（${h.endReason}）` : ''}`;
+    case 'deleted': {
+      const span = str('startDate') ? `，${str('startDate')}${str('endDate') ? `至${str('endDate')}` : '起'}` : '';
+      return `删除任职记录：${post || '任职'}（${term}${span}）${str('reason') ? `。原因：${str('reason')}` : ''}`;
+    }
+    case 'corrected': {
+      const changes = (d.changes ?? {}) as Record<string, { from: unknown; to: unknown }>;
+      const parts = Object.entries(changes).map(([field, c]) => `${POST_FIELD_LABELS[field] ?? field} ${postFieldValue(field, c.from, h)} → ${postFieldValue(field, c.to, h)}`);
+      const what = parts.length ? parts.join('；') : Array.isArray(d.fields) ? (d.fields as string[]).map((f) => POST_FIELD_LABELS[f] ?? f).join('、') : '';
+      return `更正${post || '任职'}：${what || '任职信息'}${str('reason') ? `。原因：${str('reason')}` : ''}`;
+    }
+  }
+}
+
+function postFieldValue(field: string, value: unknown, h: PostHistoryFacts): string {
+  if (value === null || value === undefined || value === '') return '（空）';
+  const s = String(value);
+  if (field === 'how' && Object.hasOwn(POST_HOW_LABELS, s)) return POST_HOW_LABELS[s as PostHow];
+  if (field === 'committee' && (s === 'party' || s === 'residents')) return committeeName(s, h.orgKind);
+  if (field === 'position' && h.committee) return positionLabel(h.committee, s as Position);
+  return s;
 }

@@ -8,11 +8,15 @@ import { dbId, idParam, isoDate, v } from '../../http/validate.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
 import { isVillageKind } from '../orgs/rules.ts';
-import { clipToTerm, TERM_END_REASON, termAdjustments, termProblems } from './rules.ts';
+import { clipToTerm, positionLabel, TERM_END_REASON, termAdjustments, termProblems } from './rules.ts';
+import { latePostsMessage } from './import.ts';
 import { asOfQuery, READERS, rejected, scopeOf, today, withSuggestion } from './route-helpers.ts';
 import * as q from './queries.ts';
 
 // ---- terms ----
+
+/** Links for the posts a refusal names (the web opens their correction pages). */
+const postRefs = (posts: readonly { id: number; org_unit_id: number; person_name: string }[]) => posts.map((p) => ({ kind: 'post' as const, id: p.id, label: p.person_name, orgId: p.org_unit_id }));
 
 const termCreate = z
   .object({ orgUnitId: dbId, ordinal: z.number().int().min(1).max(999), electionDate: isoDate, startDate: isoDate, endDate: isoDate.nullable().optional() })
@@ -54,8 +58,9 @@ export const termRoutes = new Hono<AppEnv>()
       let closedPrevious: { id: number; ordinal: number; endDate: string; postsEnded: number } | null = null;
       if (adj.closePrevious) {
         const prev = adj.closePrevious;
-        if ((await q.countPostsOutside(trx, prev.id!, prev.startDate, span.startDate)) > 0)
-          throw conflict('posts_after_new_term', `第${prev.ordinal}届有任职的日期晚于本届开始日期（${span.startDate}），请先修正这些任职`);
+        const late = await q.postsOutside(trx, prev.id!, prev.startDate, span.startDate);
+        if (late.length)
+          throw conflict('posts_after_new_term', latePostsMessage(org.name, prev.ordinal, span.ordinal, span.startDate, late), { posts: postRefs(late) });
         const postsEnded = await q.closeTerm(trx, prev.id!, span.startDate, TERM_END_REASON);
         closedPrevious = { id: prev.id!, ordinal: prev.ordinal, endDate: span.startDate, postsEnded };
       }
@@ -91,8 +96,13 @@ export const termRoutes = new Hono<AppEnv>()
       };
       const problems = termProblems(span, others);
       if (problems.length) throw rejected(problems, problems.some((p) => p.code === 'duplicate_ordinal' || p.code === 'term_overlap') ? 409 : 400);
-      const outside = await q.countPostsOutside(trx, id, span.startDate, span.endDate);
-      if (outside > 0) throw conflict('posts_outside_term', `有 ${outside} 条任职将落在届期之外，请先调整这些任职的日期`);
+      const outside = await q.postsOutside(trx, id, span.startDate, span.endDate);
+      if (outside.length)
+        throw conflict(
+          'posts_outside_term',
+          `有 ${outside.length} 条任职将落在届期之外：${outside.slice(0, 10).map((p) => `${p.person_name}（${positionLabel(p.committee, p.position)}，${p.start_date}${p.end_date ? `至${p.end_date}` : '起'}）`).join('、')}${outside.length > 10 ? '等' : ''}。请先更正这些任职的日期`,
+          { posts: postRefs(outside) },
+        );
       const term = await q.updateTerm(trx, id, span);
       // An end date set now ends the term's open posts with it (届满), as a new term does.
       const postsEnded = current.endDate === null && span.endDate !== null ? await q.closeTerm(trx, id, span.endDate, TERM_END_REASON) : 0;

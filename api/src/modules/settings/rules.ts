@@ -8,7 +8,7 @@ export const SETTING_DEFINITIONS = {
   'session.absoluteHours': { label: '会话最长有效期（小时）', schema: z.number().int().min(1).max(24 * 30), default: 12 },
   'password.minLength': { label: '密码最短长度', schema: z.number().int().min(8).max(64), default: 10 },
   'password.minClasses': { label: '密码至少包含的字符类别数（大写、小写、数字、符号）', schema: z.number().int().min(1).max(4), default: 3 },
-  'login.maxFailures': { label: '连续登录失败锁定次数', schema: z.number().int().min(1).max(100), default: 5 },
+  'login.maxFailures': { label: '同一地址登录失败锁定次数（任意地址合计为其 4 倍，同一地址所有账号合计为其 10 倍）', schema: z.number().int().min(1).max(100), default: 5 },
   'login.lockMinutes': { label: '锁定时长（分钟）', schema: z.number().int().min(1).max(24 * 60), default: 15 },
   // ---- discipline inspection (domain.md §4–§5): locality-dependent periods ----
   'discipline.inquiryReplyWorkingDays': { label: '函询回复期限（工作日）', schema: z.number().int().min(1).max(60), default: 15 },

@@ -11,9 +11,11 @@ const userColumns = [
   'u.person_id',
   'u.must_change_password',
   'u.disabled',
-  'u.locked_until',
   'u.created_at',
 ] as const;
+
+/** The latest login lock on the user's name from any address (auth/throttle.ts), or null. */
+const lockedUntil = sql<Date | null>`(SELECT max(t.locked_until) FROM login_throttle t WHERE t.account = lower(u.username) AND t.scope IN ('pair', 'account'))`.as('locked_until');
 
 export async function listUsersInScope(db: Kysely<Database>, scopePath: string, f: { search?: string | undefined; page: number; pageSize: number }) {
   let q = db.selectFrom('app_user as u').innerJoin('org_unit as o', 'o.id', 'u.org_unit_id').where('o.path', 'like', `${scopePath}%`);
@@ -22,7 +24,7 @@ export async function listUsersInScope(db: Kysely<Database>, scopePath: string, 
     q = q.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.display_name', 'ilike', like)]));
   }
   const [items, total] = await Promise.all([
-    q.select(userColumns).orderBy('u.username').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
+    q.select(userColumns).select(lockedUntil).orderBy('u.username').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: total.n, page: f.page, pageSize: f.pageSize };
@@ -33,6 +35,7 @@ export async function findUserInScope(db: Kysely<Database>, scopePath: string, i
     .selectFrom('app_user as u')
     .innerJoin('org_unit as o', 'o.id', 'u.org_unit_id')
     .select([...userColumns, 'o.path as org_path'])
+    .select(lockedUntil)
     .where('u.id', '=', id)
     .where('o.path', 'like', `${scopePath}%`)
     .executeTakeFirst();

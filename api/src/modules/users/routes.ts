@@ -9,6 +9,7 @@ import { inTransaction } from '../../http/action.ts';
 import { checkPasswordPolicy } from '../../auth/rules.ts';
 import { generatePasswordFor, hashPassword } from '../../auth/tokens.ts';
 import { deleteUserSessions, setPassword } from '../../auth/queries.ts';
+import { unlockAccount } from '../../auth/throttle.ts';
 import { loadSettings } from '../settings/queries.ts';
 import { findOrgInScope } from '../orgs/queries.ts';
 import { roleOrgProblem, USERNAME_PATTERN } from './rules.ts';
@@ -110,6 +111,18 @@ export const userRoutes = new Hono<AppEnv>()
       await audit({ kind: 'user.enabled', objectType: 'user', objectId: id, orgUnitId: u.org_unit_id, details: { username: u.username } });
     });
     return c.json({ ok: true as const });
+  })
+  .post('/:id/unlock', allow('admin'), v('param', idParam), async (c) => {
+    const admin = currentUser(c);
+    const { id } = c.req.valid('param');
+    const cleared = await inTransaction(c, async (trx, audit) => {
+      const u = await q.findUserInScope(trx, admin.orgPath, id);
+      if (!u) throw notFound('用户不存在');
+      const n = await unlockAccount(trx, u.username);
+      await audit({ kind: 'user.unlocked', objectType: 'user', objectId: id, orgUnitId: u.org_unit_id, details: { username: u.username, counters: n } });
+      return n;
+    });
+    return c.json({ ok: true as const, cleared });
   })
   .post('/:id/reset-password', allow('admin'), v('param', idParam), async (c) => {
     const admin = currentUser(c);

@@ -6,7 +6,7 @@ import { serverApi } from '$lib/server/api';
 import { setFlash } from '$lib/server/flash';
 import { formFail } from '$lib/server/forms';
 import { apiFieldErrors, idParam } from '$lib/server/roster';
-import { inTreeOrder, ISO_DATE } from '$lib/roster';
+import { committeeName, inTreeOrder, ISO_DATE, positionLabel } from '$lib/roster';
 
 export const load: PageServerLoad = async (event) => {
   const id = idParam(event.params.orgId, '村（社区）');
@@ -27,8 +27,11 @@ export const load: PageServerLoad = async (event) => {
     : await ok(api.orgs[':id'].roster.$get({ param: { id }, query }));
 
   // The tree beside the roster (a secretary's scope is this one village: no tree).
-  const orgs = event.locals.user!.role === 'secretary' ? [] : inTreeOrder((await ok(api.orgs.$get({ query: {} }))).items);
-  return { org, terms, next, roster, chosenTermId: termId ?? null, requestedAsOf: asOf ?? null, orgs };
+  const [orgs, history] = await Promise.all([
+    event.locals.user!.role === 'secretary' ? [] : ok(api.orgs.$get({ query: {} })).then((r) => inTreeOrder(r.items)),
+    ok(api.orgs[':id']['post-history'].$get({ param: { id } })),
+  ]);
+  return { org, terms, next, roster, chosenTermId: termId ?? null, requestedAsOf: asOf ?? null, orgs, history: history.items };
 };
 
 const END_REASONS_MAX = 100;
@@ -48,11 +51,13 @@ export const actions: Actions = {
     const res = await serverApi(event).api.posts[':id'].end.$post({ param: { id: String(postId) }, json: { endDate: values.endDate, endReason: values.endReason } });
     if (!res.ok) {
       const e = await toApiError(res);
+      // Ending on the start day (end_on_start_day): the message says "如系误录…", and the dialog offers deleting it.
       const fieldErrors = apiFieldErrors(e, { startDate: 'endDate' });
       return formFail(e.status, 'end', { errors: fieldErrors, values, message: Object.keys(fieldErrors).length ? null : e.message });
     }
     const { post } = await res.json();
-    setFlash(event, `已结束该任职（${post.end_date}，${post.end_reason ?? ''}）`);
+    const ended = await ok(serverApi(event).api.posts[':id'].$get({ param: { id: String(post.id) } }));
+    setFlash(event, `已结束 ${ended.person.name} 的${committeeName(post.committee, ended.org.kind)}${positionLabel(post.committee, post.position)}任职（${post.end_date}，${post.end_reason ?? ''}）`);
     // Back to the same view, without the confirmation step.
     const back = new URLSearchParams();
     for (const k of ['term', 'asOf']) {

@@ -58,6 +58,13 @@ export const actions: Actions = {
     setFlash(event, '已启用该账号');
     redirect(303, `/users/${id}`);
   },
+  unlock: async (event) => {
+    const id = userId(event.params);
+    const res = await serverApi(event).api.users[':id'].unlock.$post({ param: { id } });
+    if (!res.ok) return apiFail('status', await toApiError(res), {});
+    setFlash(event, '已解除登录锁定，该用户可以立即登录');
+    redirect(303, `/users/${id}`);
+  },
   reset: async (event) => {
     const id = userId(event.params);
     const res = await serverApi(event).api.users[':id']['reset-password'].$post({ param: { id } });

@@ -8,7 +8,7 @@ import { setFlash } from '$lib/server/flash';
 import { requireRole } from '$lib/server/guard';
 import { formFail } from '$lib/server/forms';
 import { apiFieldErrors, idParam, PERSON_FIELD_CODES, readPersonForm } from '$lib/server/roster';
-import { inTreeOrder, ISO_DATE, ROSTER_EDITORS, positionLabel, termName, COMMITTEE_LABELS } from '$lib/roster';
+import { committeeName, inTreeOrder, ISO_DATE, ROSTER_EDITORS, positionLabel, termName } from '$lib/roster';
 
 const PAGE_SIZE = 20;
 
@@ -87,8 +87,11 @@ export const actions: Actions = {
       return formFail(e.status, 'create', { errors: fieldErrors, values, message: `${created}${e.message}` });
     }
     const { post } = await res.json();
-    const term = await ok(api.terms[':id'].$get({ param: { id: String(post.term_id) } }));
-    setFlash(event, `已新增任职：${termName(term.term.ordinal)} ${COMMITTEE_LABELS[post.committee]}${positionLabel(post.committee, post.position)}（${post.start_date} 起）`);
+    const saved = await ok(api.posts[':id'].$get({ param: { id: String(post.id) } }));
+    setFlash(
+      event,
+      `已新增任职：${saved.person.name} ${termName(saved.term.ordinal)} ${committeeName(post.committee, saved.org.kind)}${positionLabel(post.committee, post.position)}（${post.start_date} 起）`,
+    );
     redirect(303, `/roster/${orgId}?term=${post.term_id}`);
   },
 };
