@@ -5,6 +5,8 @@
 //   2. roster import rows/s vs raw batched INSERTs                       target ≥ 0.5×
 //   3. roster PDF (1,000 and 10,000 rows) vs bare pdfkit, same font      target ≤ 1.5×
 //   4. peak RSS growth while the roster PDF endpoint streams ~10k rows    target < 150 MB
+//   5. pledges (issue 8): campaign dashboard vs raw SQL ≤ 1.3×; signing via the API (2 clients) next to a
+//      raw INSERT; 1,000-pledge combined PDF vs bare pdfkit ≤ 1.5×        (scripts/bench/pledges.ts)
 // Exit status 0 even when a target is missed (the table says PASS/FAIL); non-zero when something crashes.
 //
 // Options: --engine pglite|postgresql   --villages N (default 50000)   --runs N (default 5; fewer when a figure's rounds pass its time budget)
@@ -18,12 +20,13 @@ import { benchImport } from './bench/import.ts';
 import { passes, type Figure } from './bench/measure.ts';
 import { benchPdfStream, benchPdfTables } from './bench/pdf.ts';
 import { benchReport } from './bench/report.ts';
+import { benchPledges } from './bench/pledges.ts';
 
-type Part = 'report' | 'import' | 'pdf' | 'memory';
-const PARTS: Part[] = ['report', 'import', 'pdf', 'memory'];
+type Part = 'report' | 'import' | 'pdf' | 'memory' | 'pledges';
+const PARTS: Part[] = ['report', 'import', 'pdf', 'memory', 'pledges'];
 
 function parseArgs(argv: string[]) {
-  const opts = { engines: null as ('pglite' | 'postgresql')[] | null, villages: 50_000, runs: 5, importRows: 3000, only: new Set<Part>(PARTS), child: false };
+  const opts = { engines: null as ('pglite' | 'postgresql')[] | null, villages: 50_000, runs: 5, importRows: 3000, pledgeSigns: 100, only: new Set<Part>(PARTS), child: false };
   const args = argv.filter((a) => a !== '--');
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i]!.split('=', 2) as [string, string | undefined];
@@ -44,13 +47,14 @@ function parseArgs(argv: string[]) {
     } else if (flag === '--villages') opts.villages = int(10);
     else if (flag === '--runs') opts.runs = int(1);
     else if (flag === '--import-rows') opts.importRows = int(3);
+    else if (flag === '--pledge-signs') opts.pledgeSigns = int(2);
     else if (flag === '--only') {
       const parts = value().split(',');
       for (const p of parts) if (!PARTS.includes(p as Part)) throw new Error(`--only: one or more of ${PARTS.join(',')}`);
       opts.only = new Set(parts as Part[]);
     } else if (flag === '--child') opts.child = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--only report,import,pdf,memory]');
+      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--pledge-signs N] [--only report,import,pdf,memory,pledges]');
       process.exit(0);
     } else throw new Error(`unknown option ${flag}`);
   }
@@ -113,6 +117,10 @@ async function runEngine(bench: BenchDb, opts: ReturnType<typeof parseArgs>): Pr
     log(`${bench.engine}: 2. roster import (${opts.importRows.toLocaleString('en')} rows) …`);
     const r = await benchImport(db, client, data, { rows: opts.importRows, runs: opts.runs });
     byPart.import = [r.figure, ...r.info];
+  }
+  if (opts.only.has('pledges')) {
+    log(`${bench.engine}: 5. pledges (campaign of every person, ${opts.pledgeSigns} signatures through the API, 1,000-pledge PDF) …`);
+    byPart.pledges = await benchPledges(db, client, data, { runs: opts.runs, signs: opts.pledgeSigns });
   }
   return byPart;
 }

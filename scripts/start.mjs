@@ -6,7 +6,7 @@
 //   PORT (3000), HOST (0.0.0.0), DATABASE_URL, QINGFENG_DATA_DIR (./data; ./data-demo with --demo),
 //   QINGFENG_ADMIN_PASSWORD, QINGFENG_TRUST_PROXY=1 behind a reverse proxy (then client IP, scheme and
 //   host are read from X-Forwarded-For / -Proto / -Host), ORIGIN (optional: the public URL, e.g.
-//   https://qingfeng.example.gov.cn, when the proxy sends no X-Forwarded-Proto), BODY_SIZE_LIMIT (10M).
+//   https://qingfeng.example.gov.cn, when the proxy sends no X-Forwarded-Proto), BODY_SIZE_LIMIT (21M).
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ensureWebBuilt, ROOT, WEB_BUILD } from './web-build.mjs';
@@ -25,7 +25,8 @@ if (demo) {
 // Relative data directories are relative to the repository root, whatever the caller's cwd.
 if (env.QINGFENG_DATA_DIR && env.QINGFENG_DATA_DIR !== 'memory://') env.QINGFENG_DATA_DIR = resolve(ROOT, env.QINGFENG_DATA_DIR);
 // Roster imports upload Excel files; adapter-node's default limit is 512 KB.
-env.BODY_SIZE_LIMIT ||= '10M';
+// 20 MB attachments (三重一大 minutes scans) plus the multipart envelope; Excel uploads are smaller.
+env.BODY_SIZE_LIMIT ||= '21M';
 if (env.QINGFENG_TRUST_PROXY === '1') {
   env.ADDRESS_HEADER ||= 'x-forwarded-for';
   env.XFF_DEPTH ||= '1';

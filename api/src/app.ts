@@ -14,7 +14,10 @@ import { settingRoutes } from './modules/settings/routes.ts';
 import { orgRosterRoutes, peopleRoutes, postRoutes, rosterRoutes, termRoutes } from './modules/roster/routes.ts';
 import { reportRoutes } from './modules/reports/routes.ts';
 import { documentRoutes, pdfRoutes } from './pdf/routes.ts';
+import { pledgeReportRoutes, pledgeRoutes } from './modules/pledges/routes.ts';
 import { deskRoutes, disciplineReportRoutes, personDisciplineRoutes, sanctionRoutes, talkRoutes } from './modules/discipline/routes/index.ts';
+import { decisionReportRoutes, decisionRoutes } from './modules/decisions/routes.ts';
+import { attachmentRoutes } from './modules/attachments/routes.ts';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -59,15 +62,21 @@ export function createApp({ db, clock = systemClock, engine }: AppDeps) {
     .route('/people', peopleRoutes)
     .route('/terms', termRoutes)
     .route('/posts', postRoutes)
+    .route('/pledges', pledgeRoutes)
+    .route('/reports', pledgeReportRoutes)
     .route('/roster', rosterRoutes)
-    .route('/reports', reportRoutes)
-    .route('/documents', documentRoutes)
     // Discipline inspection: /talks, /sanctions, /discipline/*, /people/:id/{eligibility,investigation,archive}, /reports/{integrity,four-forms}.
     .route('/talks', talkRoutes)
     .route('/sanctions', sanctionRoutes)
     .route('/discipline', deskRoutes)
     .route('/people', personDisciplineRoutes)
     .route('/reports', disciplineReportRoutes)
+    .route('/reports', reportRoutes)
+    .route('/documents', documentRoutes)
+    .route('/decisions', decisionRoutes)
+    // GET /reports/decisions(/items): beside reportRoutes' own paths.
+    .route('/reports', decisionReportRoutes)
+    .route('/attachments', attachmentRoutes)
     // PDF downloads at /orgs/:id/roster.pdf and /reports/committee-structure.pdf (no other route has these paths).
     .route('/', pdfRoutes);
 

@@ -193,6 +193,175 @@ export interface DocumentTable {
   created_at: CreatedAt;
 }
 
+/** Failed-login counters and locks (auth/throttle.ts). */
+export interface LoginThrottleTable {
+  scope: 'pair' | 'account' | 'address';
+  /** Lower-cased user name ('' for scope 'address'). */
+  account: string;
+  /** Client address ('' for scope 'account', or when unknown). */
+  address: string;
+  failures: number;
+  window_start: Timestamp;
+  locked_until: Timestamp | null;
+}
+
+// ---- 三重一大 decisions (domain.md §6) ----
+
+export const MEETING_KINDS = ['subdistrict_committee', 'village_party', 'joint_committees', 'party_members', 'villager_representatives', 'villagers'] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+export const DECISION_CATEGORIES = ['major_decision', 'cadre_appointment', 'major_project', 'large_fund', 'ordinary'] as const;
+export type DecisionCategory = (typeof DECISION_CATEGORIES)[number];
+export const MEMBER_ROLES = ['member', 'observer'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+export const ATTENDANCE = ['present', 'absent'] as const;
+export type Attendance = (typeof ATTENDANCE)[number];
+export const OPINIONS = ['agree', 'disagree', 'defer'] as const;
+export type Opinion = (typeof OPINIONS)[number];
+export const VOTING_METHODS = ['show_of_hands', 'oral', 'secret_ballot', 'roll_call'] as const;
+export type VotingMethod = (typeof VOTING_METHODS)[number];
+export const OUTCOMES = ['adopted', 'rejected', 'deferred'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+/** 四议两公开, in order. */
+export const DECISION_STEPS = ['proposal', 'deliberation', 'members_meeting', 'resolution', 'resolution_disclosure', 'result_disclosure'] as const;
+export type DecisionStep = (typeof DECISION_STEPS)[number];
+export const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
+
+/** A flag raised by a check in modules/decisions/rules.ts. */
+export interface DecisionFlag {
+  rule: string;
+  /** Chinese explanation of what is wrong on this item. */
+  message: string;
+  /** The rule it comes from (regulation or domain.md section). */
+  source: string;
+}
+
+export interface DecisionMeetingTable {
+  id: Generated<number>;
+  org_unit_id: number;
+  kind: MeetingKind;
+  held_on: DateString;
+  /** Local time 'HH:MM:SS' or null. */
+  held_time: string | null;
+  place: Generated<string>;
+  chair: Generated<string>;
+  recorder: Generated<string>;
+  notes: Generated<string>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DecisionMemberTable {
+  id: Generated<number>;
+  meeting_id: number;
+  person_id: number | null;
+  name: string;
+  title: Generated<string>;
+  role: MemberRole;
+  is_principal: Generated<boolean>;
+  attendance: Attendance | null;
+  absence_reason: Generated<string>;
+  sort_order: number;
+}
+
+export interface DecisionItemTable {
+  id: Generated<number>;
+  meeting_id: number;
+  org_unit_id: number;
+  seq: number;
+  category: DecisionCategory;
+  title: string;
+  summary: Generated<string>;
+  amount_fen: number | null;
+  proposer: Generated<string>;
+  motion_reason: Generated<string>;
+  voting_method: VotingMethod | null;
+  votes_for: number | null;
+  votes_against: number | null;
+  votes_abstain: number | null;
+  outcome: Outcome | null;
+  implementation_result: Generated<string>;
+  implementation_date: DateString | null;
+  deferred_from_item_id: number | null;
+  flags: Json<DecisionFlag[]>;
+  closed_at: Timestamp | null;
+  closed_by: number | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DecisionOpinionTable {
+  id: Generated<number>;
+  item_id: number;
+  member_id: number;
+  position: number;
+  opinion: Opinion;
+  remark: Generated<string>;
+}
+
+export interface DecisionRecusalTable {
+  id: Generated<number>;
+  item_id: number;
+  member_id: number;
+  reason: string;
+}
+
+export interface DecisionDisclosureTable {
+  id: Generated<number>;
+  item_id: number;
+  disclosed_on: DateString;
+  form: string;
+  location: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface DecisionStepTable {
+  id: Generated<number>;
+  item_id: number;
+  step: DecisionStep;
+  held_on: DateString;
+  expected: number | null;
+  present: number | null;
+  votes_for: number | null;
+  content: Generated<string>;
+  signed_by: Generated<string>;
+  merged: Generated<boolean>;
+  updated_at: Timestamp;
+}
+
+export interface DecisionAmendmentTable {
+  id: Generated<number>;
+  item_id: number;
+  subject: string;
+  correction: string;
+  reason: string;
+  created_by: number | null;
+  created_by_name: string;
+  created_at: CreatedAt;
+}
+
+export interface DecisionThresholdTable {
+  org_unit_id: number;
+  amount_fen: number;
+  updated_at: Timestamp;
+}
+
+export interface AttachmentTable {
+  id: Generated<number>;
+  owner_kind: string;
+  owner_id: number;
+  org_unit_id: number;
+  file_name: string;
+  media_type: AttachmentType;
+  byte_size: number;
+  sha256: string;
+  content: Uint8Array;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
 // ---- discipline inspection (纪检, domain.md §4–§5) ----
 
 export const TALK_KINDS = ['collective', 'reminder', 'admonishment', 'warning_talk', 'inquiry_letter', 'integrity', 'pre_appointment'] as const;
@@ -271,16 +440,97 @@ export interface SanctionTable {
   updated_at: Timestamp;
 }
 
-/** Failed-login counters and locks (auth/throttle.ts). */
-export interface LoginThrottleTable {
-  scope: 'pair' | 'account' | 'address';
-  /** Lower-cased user name ('' for scope 'address'). */
-  account: string;
-  /** Client address ('' for scope 'account', or when unknown). */
-  address: string;
-  failures: number;
-  window_start: Timestamp;
-  locked_until: Timestamp | null;
+// ---- integrity pledges (廉洁自律承诺书, domain.md §7) ----
+
+export interface PledgeTemplateTable {
+  id: Generated<number>;
+  /** The org unit that owns the template; it is visible in that subtree. */
+  org_unit_id: number;
+  name: string;
+  /** For whom (适用对象), e.g. 村(社区)"两委"成员、机关干部. */
+  audience: Generated<string>;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface PledgeTemplateVersionTable {
+  id: Generated<number>;
+  template_id: number;
+  version_no: number;
+  title: string;
+  /** The body, one string per paragraph. */
+  paragraphs: Json<string[]>;
+  note: Generated<string>;
+  /** Set once; a published version can no longer change (database trigger). */
+  published_at: Timestamp | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PledgeCampaignTable {
+  id: Generated<number>;
+  org_unit_id: number;
+  template_version_id: number;
+  title: string;
+  start_date: DateString;
+  /** Last day to sign; from the day after, unsigned signers are overdue. */
+  due_date: DateString;
+  closed_at: Timestamp | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PledgeSignerTable {
+  campaign_id: number;
+  person_id: number;
+  added_at: Timestamp;
+  added_by: number | null;
+}
+
+export interface PledgeLinkTable {
+  id: Generated<number>;
+  campaign_id: number;
+  person_id: number;
+  /** SHA-256 (hex) of the link's token: the token itself is never stored. */
+  token_sha256: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  /** Set after too many wrong ID-number suffixes. */
+  voided_at: Timestamp | null;
+  used_at: Timestamp | null;
+  failed_attempts: Generated<number>;
+  created_by: number | null;
+}
+
+export const PLEDGE_AUTH_METHODS = ['password', 'link'] as const;
+export type PledgeAuthMethod = (typeof PLEDGE_AUTH_METHODS)[number];
+
+/** Append-only (database trigger): a signature is never updated or deleted, only superseded. */
+export interface PledgeSignatureTable {
+  id: Generated<number>;
+  campaign_id: number;
+  person_id: number;
+  template_version_id: number;
+  /** The signer's org unit when signing (for figures by village). */
+  org_unit_id: number;
+  signer_name: string;
+  signed_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+  auth_method: PledgeAuthMethod;
+  user_id: number | null;
+  link_id: number | null;
+  text_sha256: string;
+  image_png: Uint8Array;
+  image_sha256: string;
+  verification_code: string;
+  /** The verify address printed as a QR code (kept, so that every download draws the same bytes). */
+  verify_url: string;
+  document_id: number;
+  supersedes_id: number | null;
 }
 
 export interface Database {
@@ -293,12 +543,30 @@ export interface Database {
   term: TermTable;
   post: PostTable;
   document: DocumentTable;
+  pledge_template: PledgeTemplateTable;
+  pledge_template_version: PledgeTemplateVersionTable;
+  pledge_campaign: PledgeCampaignTable;
+  pledge_signer: PledgeSignerTable;
+  pledge_link: PledgeLinkTable;
+  pledge_signature: PledgeSignatureTable;
   talk: TalkTable;
   talk_participant: TalkParticipantTable;
   sanction: SanctionTable;
   login_throttle: LoginThrottleTable;
+  decision_meeting: DecisionMeetingTable;
+  decision_member: DecisionMemberTable;
+  decision_item: DecisionItemTable;
+  decision_opinion: DecisionOpinionTable;
+  decision_recusal: DecisionRecusalTable;
+  decision_disclosure: DecisionDisclosureTable;
+  decision_step: DecisionStepTable;
+  decision_amendment: DecisionAmendmentTable;
+  decision_threshold: DecisionThresholdTable;
+  attachment: AttachmentTable;
 }
 
+export type Talk = Selectable<TalkTable>;
+export type Sanction = Selectable<SanctionTable>;
 export type OrgUnit = Selectable<OrgUnitTable>;
 export type AppUser = Selectable<AppUserTable>;
 export type NewAppUser = Insertable<AppUserTable>;
@@ -310,5 +578,8 @@ export type PersonUpdate = Updateable<PersonTable>;
 export type Term = Selectable<TermTable>;
 export type Post = Selectable<PostTable>;
 export type DocumentRecord = Selectable<DocumentTable>;
-export type Talk = Selectable<TalkTable>;
-export type Sanction = Selectable<SanctionTable>;
+export type DecisionMeeting = Selectable<DecisionMeetingTable>;
+export type DecisionMember = Selectable<DecisionMemberTable>;
+export type DecisionItem = Selectable<DecisionItemTable>;
+export type DecisionStepRow = Selectable<DecisionStepTable>;
+export type DecisionAmendment = Selectable<DecisionAmendmentTable>;

@@ -6,6 +6,11 @@ import { csrfProblem } from '$lib/server/origin';
 
 /** Pages anyone may open. */
 const PUBLIC_PATHS = new Set(['/login']);
+/**
+ * Pledge pages opened from a QR code, signed in or not: a signer's one-time link and the verify page.
+ * Their API routes are public, rate-limited and show nothing personal before the ID-suffix gate.
+ */
+const isPublicPledgePage = (path: string) => /^\/sign\/[a-z0-9]{16,64}$/.test(path) || path === '/verify' || /^\/verify\/[^/]{1,40}$/.test(path);
 const PASSWORD_CHANGE_PATH = '/change-password';
 
 // Open the database at start-up (migrations, first admin) rather than on the first request —
@@ -30,12 +35,12 @@ export const handle: Handle = async ({ event, resolve }) => {
   const user = event.locals.user;
 
   if (!user) {
-    if (!PUBLIC_PATHS.has(path)) {
+    if (!PUBLIC_PATHS.has(path) && !isPublicPledgePage(path)) {
       const next = path === '/' ? '' : `?next=${encodeURIComponent(path + event.url.search)}`;
       redirect(303, `/login${next}`);
     }
   } else if (user.mustChangePassword) {
-    if (path !== PASSWORD_CHANGE_PATH && path !== '/logout') redirect(303, PASSWORD_CHANGE_PATH);
+    if (path !== PASSWORD_CHANGE_PATH && path !== '/logout' && !isPublicPledgePage(path)) redirect(303, PASSWORD_CHANGE_PATH);
   } else if (PUBLIC_PATHS.has(path) || path === PASSWORD_CHANGE_PATH) {
     redirect(303, '/');
   }

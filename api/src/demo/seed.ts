@@ -12,8 +12,10 @@ import { insertUser } from '../modules/users/queries.ts';
 import { idChecksumChar } from '../modules/roster/identity.ts';
 import { insertPerson, insertPost, insertTerm } from '../modules/roster/queries.ts';
 import { joinProblems, personProblems, postProblems, termProblems, todayInShanghai, type PostSpan, type TermSpan } from '../modules/roster/rules.ts';
+import { seedPledgeDemo } from './pledges.ts';
 import { DEMO_PEOPLE, DEMO_POSTS, DEMO_VILLAGES } from './data.ts';
 import { seedDiscipline } from './discipline.ts';
+import { seedDemoDecisions } from './decisions.ts';
 
 /** The one password of every demo account (documented in the README). */
 export const DEMO_PASSWORD = 'Qingfeng@2021';
@@ -181,6 +183,7 @@ export async function seedDemo(db: Kysely<Database>, clock: Clock, log: (line: s
     // ---- demo users ----
     // The village secretary account belongs to 柳河村 (the first village) and to its current secretary.
     const secretaryPost = DEMO_POSTS.find(([p, which, committee, position]) => which === 'current' && committee === 'party' && position === 'secretary' && DEMO_PEOPLE[p]![0] === 0)!;
+    const userIds = new Map<string, number>();
     for (const a of DEMO_ACCOUNTS) {
       const isSecretary = a.role === 'secretary';
       const user = await insertUser(trx, {
@@ -194,7 +197,21 @@ export async function seedDemo(db: Kysely<Database>, clock: Clock, log: (line: s
         now,
       });
       await audit({ kind: 'user.created', objectType: 'user', objectId: user.id, orgUnitId: isSecretary ? villages[0]!.id : sub.id, details: { username: a.username, role: a.role } });
+      userIds.set(a.username, user.id);
     }
+
+    // ---- 三重一大 decisions (demo/decisions.ts) ----
+    const currentSecretary = (villageIndex: number) =>
+      DEMO_PEOPLE[DEMO_POSTS.find(([p, which, committee, position, , endDate]) => which === 'current' && committee === 'party' && position === 'secretary' && endDate === null && DEMO_PEOPLE[p]![0] === villageIndex)![0]]![1];
+    await seedDemoDecisions(trx, audit, now, {
+      subdistrictId: sub.id,
+      officeUserId: userIds.get('dangjianban')!,
+      secretaryUserId: userIds.get('cunshuji')!,
+      villages: villages.map((v, i) => ({ id: v.id, name: DEMO_VILLAGES[i]!.name, secretary: currentSecretary(i) })),
+      today,
+    });
+    // Integrity pledges: the 2021 campaign (200余份) and this year's open one (demo/pledges.ts).
+    await seedPledgeDemo(trx, { sub: { id: sub.id, path: sub.path }, now, audit, pendingVillageId: villages[0]!.id });
     return { seeded: true, rootOrgId: sub.id, people: personIds.length, posts: DEMO_POSTS.length };
   });
 

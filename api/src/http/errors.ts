@@ -31,6 +31,7 @@ const PG_UNIQUE = '23505';
 const PG_FOREIGN_KEY = '23503';
 const PG_CHECK = '23514';
 const PG_NOT_NULL = '23502';
+const PG_FROZEN = '55000';
 // Data exceptions: out of range, bad text for a type, bad or overflowing date/time.
 const PG_BAD_VALUE = new Set(['22003', '22P02', '22007', '22008']);
 
@@ -72,6 +73,8 @@ export function handleError(err: Error, c: Context) {
   if (pg.code === PG_FOREIGN_KEY) return c.json(errorBody('in_use', '数据仍被其他记录引用，或引用的记录不存在'), 409);
   if (pg.code === PG_CHECK) return c.json(errorBody('invalid', '数据不符合约束条件'), 400);
   if (pg.code === PG_NOT_NULL) return c.json(errorBody('invalid', '缺少必填数据'), 400);
+  // Raised by triggers guarding frozen records (closed 三重一大 items): the API checks first, this is the backstop.
+  if (pg.code === PG_FROZEN) return c.json(errorBody('frozen', '记录已冻结，不能修改'), 409);
   if (typeof pg.code === 'string' && PG_BAD_VALUE.has(pg.code)) return c.json(errorBody('invalid', '输入的数值超出范围或格式不正确'), 400);
   // Class and reference only: database errors carry the SQL parameters (ID numbers among them).
   const ref = logFault('api', err, `${c.req.method} ${c.req.routePath}`);

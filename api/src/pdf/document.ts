@@ -26,8 +26,13 @@ export interface PdfOptions {
   /** Printed in the header of every page. */
   orgName: string;
   orientation?: 'portrait' | 'landscape';
-  /** Who downloads, and when: the watermark. */
-  watermark: { name: string; at: Date };
+  /**
+   * Who downloads, and when: the watermark. null only for documents that must come out byte-identical
+   * on every download (a signed pledge is the signer's own document, drawn from its stored record).
+   */
+  watermark: { name: string; at: Date } | null;
+  /** Fixes the PDF's CreationDate/ModDate (and with them pdfkit's file ID, derived from the info); default now. */
+  creationDate?: Date;
   stamp: PdfStamp;
 }
 
@@ -80,7 +85,7 @@ export class PdfBuilder {
   readonly pageHeight: number;
   private finished = false;
   private pageNumber = 1;
-  private readonly mark: string;
+  private readonly mark: string | null;
   private readonly slots: PageNumberSlot[] = [];
   private readonly footerFont: EmbeddedFontLike;
 
@@ -89,7 +94,13 @@ export class PdfBuilder {
       size: 'A4',
       layout: options.orientation ?? 'portrait',
       margins: { top: MARGIN_TOP, bottom: MARGIN_BOTTOM, left: MARGIN_X, right: MARGIN_X },
-      info: { Title: options.title, Author: options.orgName, Creator: '清风 Qingfeng', Producer: '清风 Qingfeng' },
+      info: {
+        Title: options.title,
+        Author: options.orgName,
+        Creator: '清风 Qingfeng',
+        Producer: '清风 Qingfeng',
+        ...(options.creationDate && { CreationDate: options.creationDate, ModDate: options.creationDate }),
+      },
       displayTitle: true,
       lang: 'zh-CN',
     });
@@ -104,7 +115,7 @@ export class PdfBuilder {
     this.doc.fillColor(COLORS.text);
     // pdfkit's current font object after selecting the regular weight (not in its public types).
     this.footerFont = (this.doc as unknown as { _font: EmbeddedFontLike })._font;
-    this.mark = `${options.watermark.name}  ${beijingDocumentTime(options.watermark.at)}`;
+    this.mark = options.watermark && `${options.watermark.name}  ${beijingDocumentTime(options.watermark.at)}`;
     // Every new page, whoever asks for it (our tables, or pdfkit's own line wrapper via
     // continueOnNewPage), first completes the current one: pdfkit writes it out right after.
     const addPage = this.doc.addPage.bind(this.doc);
@@ -309,7 +320,8 @@ export class PdfBuilder {
    */
   private drawWatermark(): void {
     const doc = this.doc;
-    const mark = (this.markForm ??= this.buildMarkForm());
+    if (this.mark === null) return;
+    const mark = (this.markForm ??= this.buildMarkForm(this.mark));
     const cols = this.pageWidth > this.pageHeight ? 3 : 2;
     const rows = this.pageWidth > this.pageHeight ? 2 : 3;
     (doc.page as unknown as { xobjects: Record<string, unknown> }).xobjects.QfMark = mark.ref;
@@ -334,12 +346,12 @@ export class PdfBuilder {
   private markForm: { ref: PDFKit.PDFKitReference; width: number } | null = null;
 
   /** The watermark text as filled outlines in a form XObject (written once, used on every page). */
-  private buildMarkForm(): { ref: PDFKit.PDFKitReference; width: number } {
+  private buildMarkForm(mark: string): { ref: PDFKit.PDFKitReference; width: number } {
     const size = 15;
     this.font('regular', size);
     const font = (this.doc as unknown as { _font: { font: FontkitFont } })._font.font;
     const scale = size / font.unitsPerEm;
-    const run = font.layout(this.mark);
+    const run = font.layout(mark);
     const n = (v: number) => (Math.round(v * 100) / 100).toString();
     const ops: string[] = [`${rgb(COLORS.watermark)} rg`];
     let pen = 0;

@@ -8,7 +8,8 @@ export interface NewDocument {
   title: string;
   orgUnitId: number;
   contentSha256: string;
-  createdBy: number;
+  /** null for documents nobody downloaded: a pledge signed through a one-time link. */
+  createdBy: number | null;
   now: Date;
 }
 

@@ -3,13 +3,17 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026-11-29-001-foundation.ts';
 import * as roster from './2026-11-29-002-roster.ts';
 import * as personCategory from './2026-12-01-001-person-category.ts';
-import * as discipline from './2026-12-01-020-discipline.ts';
 import * as loginThrottle from './2026-12-02-901-login-throttle.ts';
+import * as decisions from './2026-12-01-010-decisions.ts';
+import * as discipline from './2026-12-01-020-discipline.ts';
+import * as pledges from './2026-12-01-030-pledges.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-001-foundation': foundation,
   '2026-11-29-002-roster': roster,
   '2026-12-01-001-person-category': personCategory,
+  '2026-12-01-030-pledges': pledges,
   '2026-12-01-020-discipline': discipline,
   '2026-12-02-901-login-throttle': loginThrottle,
+  '2026-12-01-010-decisions': decisions,
 };

@@ -31,6 +31,13 @@ export const NAV: NavSection[] = [
       { href: '/people', label: '人员', roles: ALL, hint: '人员信息与历届任职' },
       { href: '/roster-import', label: '花名册导入', roles: ['org_office'], hint: '下载模板，上传 Excel 花名册，预览后导入' },
       { href: '/reports/committee-structure', label: '班子结构分析', roles: ALL, hint: '年龄、性别、学历、“一肩挑”等结构统计，与上届对比' },
+      { href: '/my-pledges', label: '我的承诺书', roles: ALL, hint: '待签署的廉洁自律承诺书，手写签名确认；下载已签署的承诺书' },
+      { href: '/pledges', label: '承诺书签署', roles: ['org_office', 'inspector', 'auditor', 'secretary'], hint: '签署活动、进度（按村）、签署名单与二维码' },
+      { href: '/pledges/templates', label: '承诺书模板', roles: ['org_office', 'inspector', 'auditor'], hint: '承诺书正文与版本，发布后不可修改' },
+      { href: '/reports/pledges', label: '承诺书统计', roles: ['admin', 'org_office', 'inspector', 'auditor', 'secretary'], hint: '年度签订份数（按村、按活动），可查看明细' },
+      { href: '/decisions', label: '三重一大', roles: ALL, hint: '党工委和村(社区)会议、议题表决、“四议两公开”与规则提示' },
+      { href: '/decisions/import', label: '三重一大台账导入', roles: ['org_office'], hint: '下载模板，上传 Excel 台账，预览后导入' },
+      { href: '/reports/decisions', label: '三重一大统计', roles: ALL, hint: '按类别、月份、单位统计集体研究事项，台账导出' },
     ],
   },
   {

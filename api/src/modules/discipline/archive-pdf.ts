@@ -2,7 +2,7 @@
 import type { PdfBuilder } from '../../pdf/document.ts';
 import { chineseDate } from '../../pdf/roster-pdf.ts';
 import { drawTable } from '../../pdf/table.ts';
-import { committeeName, EDUCATION_LABELS, GENDER_LABELS, POLITICAL_STATUS_LABELS } from '../roster/labels.ts';
+import { committeeShortName, EDUCATION_LABELS, GENDER_LABELS, POLITICAL_STATUS_LABELS } from '../roster/labels.ts';
 import { positionLabel } from '../roster/rules.ts';
 import type { ArchiveData } from './archive.ts';
 import { addDays, FORM_LABELS, PERSON_CATEGORY_LABELS, SANCTION_STATUS_LABELS, VIOLATION_LABELS } from './rules.ts';
@@ -40,7 +40,7 @@ export async function drawArchive(pdf: PdfBuilder, d: ArchiveData): Promise<void
     [
       { header: '村(社区)', width: 2, value: (r: ArchiveData['posts'][number]) => r.org_name },
       { header: '届次', width: 0.8, value: (r) => `第${r.term_ordinal}届` },
-      { header: '职务', width: 2.2, value: (r) => `${committeeName(r.committee, r.org_kind)}${positionLabel(r.committee, r.position)}` },
+      { header: '职务', width: 2.2, value: (r) => `${committeeShortName(r.committee, r.org_kind)}${positionLabel(r.committee, r.position)}` },
       { header: '任职起', width: 1.3, value: (r) => r.start_date },
       { header: '任职止', width: 1.3, value: (r) => r.end_date ?? '至今' },
       { header: '备注', width: 2, value: (r) => [r.end_reason, r.eligibility_override ? '资格特批' : ''].filter(Boolean).join('；') },

@@ -1,7 +1,7 @@
 // Talks and sanctions: reads limited to the caller's org subtree (`org_unit.path LIKE scope || '%'`),
 // writes inside the caller's transaction. Figures and drill-downs are in figures.ts.
 import { sql, type Kysely } from 'kysely';
-import type { Committee, Database, OrgKind, PersonCategory, Position, PoliticalStatus, SanctionStatus, SanctionSystem, SanctionType, TalkKind, Violation } from '@qingfeng/db';
+import type { Committee, Database, OrgKind, PersonCategory, PoliticalStatus, Position, SanctionStatus, SanctionSystem, SanctionType, TalkKind, Violation } from '@qingfeng/db';
 import { maskIdNumber } from '../roster/identity.ts';
 import { personVisible } from '../roster/queries.ts';
 import { loadSettings } from '../settings/queries.ts';

@@ -13,6 +13,8 @@ export const load: PageServerLoad = async (event) => {
   ]);
   // The inspectors' desk (discipline module): influence periods ending, 函询 replies due, 诫勉 ending.
   const desk = user.role === 'inspector' || user.role === 'auditor' ? await ok(api.api.discipline.desk.$get()) : null;
+  // 待签署: pledges the user's own person record still has to sign (reminders as the due date nears).
+  const pledges = user.personId !== null ? await ok(api.api.pledges.mine.$get()) : null;
   const count = (kinds: string[]) => orgs.items.filter((o) => kinds.includes(o.kind)).length;
   return {
     stats: {
@@ -24,5 +26,6 @@ export const load: PageServerLoad = async (event) => {
     },
     recentEvents: audit?.items ?? [],
     desk,
+    pendingPledges: pledges?.pending ?? [],
   };
 };

@@ -1,0 +1,20 @@
+import type { PageServerLoad } from './$types';
+import { ok } from '$lib/api';
+import { serverApi } from '$lib/server/api';
+
+const num = (v: string | null) => (v && /^\d{1,9}$/.test(v) ? v : undefined);
+
+export const load: PageServerLoad = async (event) => {
+  const sp = event.url.searchParams;
+  const api = serverApi(event);
+  const year = sp.get('year') && /^\d{4}$/.test(sp.get('year')!) ? sp.get('year')! : String(new Date(Date.now() + 8 * 3600_000).getUTCFullYear());
+  const village = num(sp.get('village'));
+  const campaign = num(sp.get('campaign'));
+  const page = num(sp.get('page')) ?? '1';
+  const report = await ok(api.api.reports.pledges.$get({ query: { year } }));
+  // The drill-down: exactly the signatures behind the figure (or behind one village's / campaign's).
+  const records = await ok(
+    api.api.reports.pledges.records.$get({ query: { year, page, pageSize: '50', ...(village && { village }), ...(campaign && { campaign }) } }),
+  );
+  return { report, records, year, village, campaign };
+};
