@@ -7,10 +7,13 @@
 //   4. peak RSS growth while the roster PDF endpoint streams ~10k rows    target < 150 MB
 //   5. pledges (issue 8): campaign dashboard vs raw SQL ≤ 1.3×; signing via the API (2 clients) next to a
 //      raw INSERT; 1,000-pledge combined PDF vs bare pdfkit ≤ 1.5×        (scripts/bench/pledges.ts)
+//   6. discipline (issue 7): 20 talks and 2 sanctions per village; integrity figures and four forms vs raw
+//      SQL ≤ 1.3×; eligibility of 10,000 candidates vs one set-based query ≤ 1.3×; archive PDF vs bare
+//      pdfkit ≤ 1.5×                                                      (scripts/bench/discipline.ts)
 // Exit status 0 even when a target is missed (the table says PASS/FAIL); non-zero when something crashes.
 //
 // Options: --engine pglite|postgresql   --villages N (default 50000)   --runs N (default 5; fewer when a figure's rounds pass its time budget)
-//          --import-rows N (default 3000)   --only report,import,pdf,memory
+//          --import-rows N (default 3000)   --only report,import,pdf,memory,pledges,discipline
 import { fork } from 'node:child_process';
 import { sql } from 'kysely';
 import { buildDataset, type Dataset } from './bench/dataset.ts';
@@ -21,9 +24,10 @@ import { passes, type Figure } from './bench/measure.ts';
 import { benchPdfStream, benchPdfTables } from './bench/pdf.ts';
 import { benchReport } from './bench/report.ts';
 import { benchPledges } from './bench/pledges.ts';
+import { benchDiscipline } from './bench/discipline.ts';
 
-type Part = 'report' | 'import' | 'pdf' | 'memory' | 'pledges';
-const PARTS: Part[] = ['report', 'import', 'pdf', 'memory', 'pledges'];
+type Part = 'report' | 'import' | 'pdf' | 'memory' | 'pledges' | 'discipline';
+const PARTS: Part[] = ['report', 'import', 'pdf', 'memory', 'pledges', 'discipline'];
 
 function parseArgs(argv: string[]) {
   const opts = { engines: null as ('pglite' | 'postgresql')[] | null, villages: 50_000, runs: 5, importRows: 3000, pledgeSigns: 100, only: new Set<Part>(PARTS), child: false };
@@ -54,7 +58,7 @@ function parseArgs(argv: string[]) {
       opts.only = new Set(parts as Part[]);
     } else if (flag === '--child') opts.child = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--pledge-signs N] [--only report,import,pdf,memory,pledges]');
+      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--pledge-signs N] [--only report,import,pdf,memory,pledges,discipline]');
       process.exit(0);
     } else throw new Error(`unknown option ${flag}`);
   }
@@ -121,6 +125,10 @@ async function runEngine(bench: BenchDb, opts: ReturnType<typeof parseArgs>): Pr
   if (opts.only.has('pledges')) {
     log(`${bench.engine}: 5. pledges (campaign of every person, ${opts.pledgeSigns} signatures through the API, 1,000-pledge PDF) …`);
     byPart.pledges = await benchPledges(db, client, data, { runs: opts.runs, signs: opts.pledgeSigns });
+  }
+  if (opts.only.has('discipline')) {
+    log(`${bench.engine}: 6. discipline (${(opts.villages * 20).toLocaleString('en')} talks, ${(opts.villages * 2).toLocaleString('en')} sanctions; figures, four forms, eligibility, archive PDF) …`);
+    byPart.discipline = await benchDiscipline(bench, db, client.app, data, { runs: opts.runs });
   }
   return byPart;
 }

@@ -109,6 +109,33 @@ describe.skipIf(!chromiumPath)('discipline story: talks, sanctions, four forms, 
     await phoneShot('/discipline/sanctions', '7-06-sanctions-phone');
   });
 
+  it('corrects the sanction and the talk with a reason, showing the recomputed periods', async () => {
+    await page.goto(`${server.url}/discipline/sanctions?search=曹春兰`);
+    await page.getByRole('link', { name: '党纪警告' }).first().click();
+    await page.getByRole('heading', { name: /曹春兰 · 党纪警告/ }).waitFor();
+    await page.getByTestId('sanction-correct').locator('summary').click();
+    await page.locator('#fix-sanction').selectOption('party:serious_warning');
+    await page.getByRole('button', { name: '保存更正' }).click();
+    await page.getByText('请填写更正原因').first().waitFor();
+    await page.locator('#fix-reason').fill('处分决定书载明为严重警告，登记有误');
+    await page.getByRole('button', { name: '保存更正' }).click();
+    await page.getByRole('heading', { name: /曹春兰 · 党纪严重警告/ }).waitFor();
+    expect(await page.locator('main').innerText()).toContain('影响期重新计算为');
+    await shot(page, '7-05b-sanction-corrected');
+
+    await page.goto(`${server.url}/discipline/talks?search=唐海涛`);
+    await page.getByRole('link', { name: '警示谈话' }).first().click();
+    await page.getByTestId('talk-correct').locator('summary').click();
+    await page.locator('#kind').selectOption('admonishment');
+    await page.locator('#fix-reason').fill('实为诫勉谈话，类别登记有误');
+    await page.getByRole('button', { name: '保存更正' }).click();
+    await page.getByRole('heading', { name: /诫勉 · / }).waitFor();
+    const text = await page.locator('main').innerText();
+    expect(text).toContain('重新计算：诫勉影响期');
+    expect(text).toContain('诫勉影响期');
+    await shot(page, '7-03b-talk-corrected');
+  });
+
   it('shows both on the four-forms page, with a chart and the records behind each figure', async () => {
     await page.goto(`${server.url}/discipline/four-forms`);
     await page.getByTestId('forms-chart').locator('svg').first().waitFor();
