@@ -7,13 +7,18 @@
 //   4. peak RSS growth while the roster PDF endpoint streams ~10k rows    target < 150 MB
 //   5. pledges (issue 8): campaign dashboard vs raw SQL ≤ 1.3×; signing via the API (2 clients) next to a
 //      raw INSERT; 1,000-pledge combined PDF vs bare pdfkit ≤ 1.5×        (scripts/bench/pledges.ts)
-//   6. discipline (issue 7): 20 talks and 2 sanctions per village; integrity figures and four forms vs raw
-//      SQL ≤ 1.3×; eligibility of 10,000 candidates vs one set-based query ≤ 1.3×; archive PDF vs bare
-//      pdfkit ≤ 1.5×                                                      (scripts/bench/discipline.ts)
+// and issue 6's 三重一大 figures (scripts/bench/decisions.ts, part `decisions`): 20 items a village
+//   6. decisions statistics endpoint vs its raw statement                 target ≤ 1.3×
+//   7. register PDF, 10,000 rows, vs bare pdfkit                          target ≤ 1.5×
+//   8. peak RSS growth while that register PDF is drawn and streamed     target < 150 MB
+//   9. register import rows/s vs raw batched INSERTs                      target ≥ 0.5×
+// and issue 7's discipline figures (scripts/bench/discipline.ts, part `discipline`): 20 talks and 2
+// sanctions a village — 10a/10b integrity figures and four forms vs raw SQL ≤ 1.3×; 10c eligibility of
+// 10,000 candidates vs one set-based query ≤ 1.3×; 10d archive PDF vs bare pdfkit ≤ 1.5×
 // Exit status 0 even when a target is missed (the table says PASS/FAIL); non-zero when something crashes.
 //
 // Options: --engine pglite|postgresql   --villages N (default 50000)   --runs N (default 5; fewer when a figure's rounds pass its time budget)
-//          --import-rows N (default 3000)   --only report,import,pdf,memory,pledges,discipline
+//          --import-rows N (default 3000)   --pledge-signs N (default 100)   --only report,import,pdf,memory,pledges,decisions,discipline
 import { fork } from 'node:child_process';
 import { sql } from 'kysely';
 import { buildDataset, type Dataset } from './bench/dataset.ts';
@@ -24,10 +29,11 @@ import { passes, type Figure } from './bench/measure.ts';
 import { benchPdfStream, benchPdfTables } from './bench/pdf.ts';
 import { benchReport } from './bench/report.ts';
 import { benchPledges } from './bench/pledges.ts';
+import { benchDecisionImport, benchDecisionStatistics, benchRegisterPdf, buildDecisions } from './bench/decisions.ts';
 import { benchDiscipline } from './bench/discipline.ts';
 
-type Part = 'report' | 'import' | 'pdf' | 'memory' | 'pledges' | 'discipline';
-const PARTS: Part[] = ['report', 'import', 'pdf', 'memory', 'pledges', 'discipline'];
+type Part = 'report' | 'import' | 'pdf' | 'memory' | 'pledges' | 'decisions' | 'discipline';
+const PARTS: Part[] = ['report', 'import', 'pdf', 'memory', 'pledges', 'decisions', 'discipline'];
 
 function parseArgs(argv: string[]) {
   const opts = { engines: null as ('pglite' | 'postgresql')[] | null, villages: 50_000, runs: 5, importRows: 3000, pledgeSigns: 100, only: new Set<Part>(PARTS), child: false };
@@ -58,7 +64,7 @@ function parseArgs(argv: string[]) {
       opts.only = new Set(parts as Part[]);
     } else if (flag === '--child') opts.child = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--pledge-signs N] [--only report,import,pdf,memory,pledges,discipline]');
+      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--pledge-signs N] [--only report,import,pdf,memory,pledges,decisions,discipline]');
       process.exit(0);
     } else throw new Error(`unknown option ${flag}`);
   }
@@ -126,8 +132,18 @@ async function runEngine(bench: BenchDb, opts: ReturnType<typeof parseArgs>): Pr
     log(`${bench.engine}: 5. pledges (campaign of every person, ${opts.pledgeSigns} signatures through the API, 1,000-pledge PDF) …`);
     byPart.pledges = await benchPledges(db, client, data, { runs: opts.runs, signs: opts.pledgeSigns });
   }
+  if (opts.only.has('decisions')) {
+    log(`${bench.engine}: building the 三重一大 set (20 items a village) …`);
+    const d = await buildDecisions(db, data, log);
+    log(`${bench.engine}: ${d.meetings.toLocaleString('en')} meetings, ${d.items.toLocaleString('en')} items in ${(d.ms / 1000).toFixed(1)} s`);
+    log(`${bench.engine}: 6. decisions statistics …`);
+    const stats = await benchDecisionStatistics(db, client, data, opts.runs, d.items);
+    log(`${bench.engine}: 9. register import (${opts.importRows.toLocaleString('en')} rows) …`);
+    const imp = await benchDecisionImport(db, client, data, opts.importRows, Math.min(opts.runs, 3));
+    byPart.decisions = [stats, imp];
+  }
   if (opts.only.has('discipline')) {
-    log(`${bench.engine}: 6. discipline (${(opts.villages * 20).toLocaleString('en')} talks, ${(opts.villages * 2).toLocaleString('en')} sanctions; figures, four forms, eligibility, archive PDF) …`);
+    log(`${bench.engine}: 10. discipline (${(opts.villages * 20).toLocaleString('en')} talks, ${(opts.villages * 2).toLocaleString('en')} sanctions; figures, four forms, eligibility, archive PDF) …`);
     byPart.discipline = await benchDiscipline(bench, db, client.app, data, { runs: opts.runs });
   }
   return byPart;
@@ -196,17 +212,22 @@ async function main() {
     }
   }
   // Figure 3 draws synthetic rows without a database: measured once, here, and shown for each engine.
+  let registerPdf: Figure[] = [];
+  if (opts.only.has('decisions')) {
+    log('6./7. register PDF vs bare pdfkit, and its memory (no database: measured once for both engines) …');
+    registerPdf = await benchRegisterPdf(10_000);
+  }
   let pdf: Figure[] = [];
   if (opts.only.has('pdf')) {
     log('3. roster PDF vs bare pdfkit (no database: measured once for both engines) …');
     pdf = await benchPdfTables([1_000, 10_000]);
-    if (results.length === 0) results.push({ engine: 'no database', byPart: {} });
   }
+  if ((pdf.length || registerPdf.length) && results.length === 0) results.push({ engine: 'no database', byPart: {} });
 
   let failed = 0;
   let total = 0;
   for (const r of results) {
-    const figures = PARTS.flatMap((p) => (p === 'pdf' ? pdf : (r.byPart[p] ?? [])));
+    const figures = PARTS.flatMap((p) => (p === 'pdf' ? pdf : p === 'decisions' ? [...(r.byPart.decisions ?? []).slice(0, 1), ...registerPdf, ...(r.byPart.decisions ?? []).slice(1)] : (r.byPart[p] ?? [])));
     printTable(r.engine, figures);
     for (const f of figures) {
       const ok = passes(f);

@@ -6,7 +6,7 @@
 //   PORT (3000), HOST (0.0.0.0), DATABASE_URL, QINGFENG_DATA_DIR (./data; ./data-demo with --demo),
 //   QINGFENG_ADMIN_PASSWORD, QINGFENG_TRUST_PROXY=1 behind a reverse proxy (then client IP, scheme and
 //   host are read from X-Forwarded-For / -Proto / -Host), ORIGIN (optional: the public URL, e.g.
-//   https://qingfeng.example.gov.cn, when the proxy sends no X-Forwarded-Proto), BODY_SIZE_LIMIT (21M).
+//   https://qingfeng.example.gov.cn, when the proxy sends no X-Forwarded-Proto), BODY_SIZE_LIMIT (65M).
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ensureWebBuilt, ROOT, WEB_BUILD } from './web-build.mjs';
@@ -24,9 +24,11 @@ if (demo) {
 }
 // Relative data directories are relative to the repository root, whatever the caller's cwd.
 if (env.QINGFENG_DATA_DIR && env.QINGFENG_DATA_DIR !== 'memory://') env.QINGFENG_DATA_DIR = resolve(ROOT, env.QINGFENG_DATA_DIR);
-// Roster imports upload Excel files; adapter-node's default limit is 512 KB.
-// 20 MB attachments (三重一大 minutes scans) plus the multipart envelope; Excel uploads are smaller.
-env.BODY_SIZE_LIMIT ||= '21M';
+// Uploads (Excel imports and 三重一大 attachments up to 20 MB, document checks up to 64 MB) pass; the
+// API itself refuses anything over its own limits with a 413 naming the limit
+// (api/src/http/body-limit.ts), and pages refuse non-file form posts over 1 MB (hooks.server.ts).
+// adapter-node's default would be 512 KB.
+env.BODY_SIZE_LIMIT ||= '65M';
 if (env.QINGFENG_TRUST_PROXY === '1') {
   env.ADDRESS_HEADER ||= 'x-forwarded-for';
   env.XFF_DEPTH ||= '1';

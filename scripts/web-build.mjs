@@ -107,7 +107,9 @@ async function buildNow({ log, force }) {
   log(`[qingfeng] 正在构建网页应用（${reason}）…`);
   const started = Date.now();
   await new Promise((resolve, reject) => {
-    const child = spawn('pnpm', ['--filter', '@qingfeng/web', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    // A production build even when called from a test runner (vitest sets NODE_ENV=test, which made
+    // $app/environment's `dev` true in the built server).
+    const child = spawn('pnpm', ['--filter', '@qingfeng/web', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
     let output = '';
     const keep = (chunk) => {
       output = (output + chunk).slice(-20_000);

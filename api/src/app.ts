@@ -5,7 +5,9 @@ import { systemClock, type AppEnv, type Clock } from './context.ts';
 import { errorBody, handleError } from './http/errors.ts';
 import { publicRoute, unguardedRoutes } from './http/guard.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
-import { csrfMiddleware, sessionMiddleware } from './auth/session.ts';
+import { requestSizeLimit } from './http/body-limit.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { csrfMiddleware, sessionMiddleware, trustProxy } from './auth/session.ts';
 import { authRoutes } from './auth/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { orgRoutes } from './modules/orgs/routes.ts';
@@ -28,7 +30,7 @@ export interface AppDeps {
 function clientIp(env: AppEnv['Bindings'] | undefined, header: (name: string) => string | undefined): string | null {
   if (env?.clientIp) return env.clientIp;
   // Behind a reverse proxy of our own the operator sets QINGFENG_TRUST_PROXY=1.
-  if (process.env.QINGFENG_TRUST_PROXY === '1') {
+  if (trustProxy()) {
     const forwarded = header('x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;
   }
@@ -46,6 +48,9 @@ export function createApp({ db, clock = systemClock, engine }: AppDeps) {
       c.set('userAgent', c.env?.userAgent ?? c.req.header('user-agent') ?? null);
       await next();
     })
+    .use('*', securityHeaders)
+    // Request bodies over the limit answer 413 before anything reads them.
+    .use('*', requestSizeLimit)
     .use('*', csrfMiddleware)
     .use('*', sessionMiddleware)
     .get('/health', publicRoute(), async (c) => {

@@ -517,6 +517,10 @@ export interface PledgeSignatureTable {
   /** The signer's org unit when signing (for figures by village). */
   org_unit_id: number;
   signer_name: string;
+  /** As printed on the signed PDF (renaming later never changes a download's bytes). */
+  campaign_title: string;
+  org_name: string;
+  header_org_name: string;
   signed_at: Timestamp;
   ip: string | null;
   user_agent: string | null;

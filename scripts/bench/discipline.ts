@@ -1,11 +1,11 @@
-// Figure 6 (issue 7, must-have 13): the discipline ledger at province scale — 20 talks and 2 sanctions
+// Figure 10 (issue 7, must-have 13): the discipline ledger at province scale — 20 talks and 2 sanctions
 // per village (1,000,000 talks and 100,000 sanctions at the default 50,000 villages), generated with
 // INSERT … SELECT —
-//   6a. GET /api/reports/integrity for the whole province vs its two counting statements   ≤ 1.3×
-//   6b. GET /api/reports/four-forms for the whole province vs its three statements           ≤ 1.3×
-//   6c. eligibility of a 10,000-person candidate list (ineligibility(): reasons, labels) vs one
+//   10a. GET /api/reports/integrity for the whole province vs its two counting statements   ≤ 1.3×
+//   10b. GET /api/reports/four-forms for the whole province vs its three statements           ≤ 1.3×
+//   10c. eligibility of a 10,000-person candidate list (ineligibility(): reasons, labels) vs one
 //       hand-written set-based query answering eligible yes/no per person                    ≤ 1.3×
-//   6d. GET /api/people/:id/archive.pdf vs bare pdfkit drawing the same sections and rows    ≤ 1.5×
+//   10d. GET /api/people/:id/archive.pdf vs bare pdfkit drawing the same sections and rows    ≤ 1.5×
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@qingfeng/db';
 import { archiveData } from '../../api/src/modules/discipline/archive.ts';
@@ -111,7 +111,7 @@ export async function benchDiscipline(bench: BenchDb, db: Kysely<Database>, app:
     baseline: () => Promise.all([q.talks.execute(db), q.sanctions.execute(db)]),
     budgetMs: 120_000,
   });
-  figures.push(ratioFigure(`6a. integrity figures ${YEAR} (${data.villages.toLocaleString('en')} villages)`, integrity, 'raw SQL', 1.3, setup));
+  figures.push(ratioFigure(`10a. integrity figures ${YEAR} (${data.villages.toLocaleString('en')} villages)`, integrity, 'raw SQL', 1.3, setup));
 
   // ---- 6b: four forms, whole province, six years ----
   const formsPath = `/api/reports/four-forms?org=${data.rootId}&from=${FROM}&to=${TO}`;
@@ -122,7 +122,7 @@ export async function benchDiscipline(bench: BenchDb, db: Kysely<Database>, app:
     baseline: () => fourFormsBreakdown(db, { orgPath: data.rootPath, from: FROM, to: TO }),
     budgetMs: 120_000,
   });
-  figures.push(ratioFigure(`6b. four forms ${FROM.slice(0, 4)}–${Number(TO.slice(0, 4)) - 1}`, forms, 'raw SQL', 1.3, ''));
+  figures.push(ratioFigure(`10b. four forms ${FROM.slice(0, 4)}–${Number(TO.slice(0, 4)) - 1}`, forms, 'raw SQL', 1.3, ''));
 
   // ---- 6c: eligibility of 10,000 candidates on one election day ----
   const ids = (
@@ -135,7 +135,7 @@ export async function benchDiscipline(bench: BenchDb, db: Kysely<Database>, app:
   const rawIneligible = raw.filter((r) => !r.eligible).length;
   if (ours.size !== rawIneligible) throw new Error(`eligibility: ${ours.size} ineligible, raw SQL ${rawIneligible}`);
   const elig = await paired({ warmup: 1, runs: opts.runs, ours: () => ineligibility(db, checks), baseline: () => rawEligibility(db, ids, on), budgetMs: 60_000 });
-  figures.push(ratioFigure(`6c. eligibility, ${ids.length.toLocaleString('en')} candidates`, elig, 'set-based SQL', 1.3, `${rawIneligible} ineligible on ${on} (ours with every reason and its label); `));
+  figures.push(ratioFigure(`10c. eligibility, ${ids.length.toLocaleString('en')} candidates`, elig, 'set-based SQL', 1.3, `${rawIneligible} ineligible on ${on} (ours with every reason and its label); `));
 
   // ---- 6d: one person's archive PDF ----
   const person = (
@@ -152,7 +152,7 @@ export async function benchDiscipline(bench: BenchDb, db: Kysely<Database>, app:
     budgetMs: 60_000,
   });
   figures.push(
-    ratioFigure('6d. integrity archive PDF', pdf, 'bare pdfkit', 1.5, `${archive.talks.length} talks, ${archive.sanctions.length} sanctions, ${archive.posts.length} posts, ${(bytes / 1024).toFixed(0)} KB; `),
+    ratioFigure('10d. integrity archive PDF', pdf, 'bare pdfkit', 1.5, `${archive.talks.length} talks, ${archive.sanctions.length} sanctions, ${archive.posts.length} posts, ${(bytes / 1024).toFixed(0)} KB; `),
   );
   return figures;
 }

@@ -44,8 +44,11 @@ export async function validateSessionToken(db: Kysely<Database>, token: string, 
   return { sessionId: row.session_id, user: q.toSessionUser(row) };
 }
 
+/** Forwarded headers are believed only behind the operator's own proxy (QINGFENG_TRUST_PROXY=1). */
+export const trustProxy = () => process.env.QINGFENG_TRUST_PROXY === '1';
+
 function isHttps(c: Context) {
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+  return new URL(c.req.url).protocol === 'https:' || (trustProxy() && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https');
 }
 
 export function setSessionCookie(c: Context, token: string, maxAgeSeconds: number) {
@@ -85,7 +88,7 @@ export const csrfMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   if (!SAFE_METHODS.has(c.req.method)) {
     const origin = c.req.header('origin');
     const fetchSite = c.req.header('sec-fetch-site');
-    const host = c.req.header('x-forwarded-host') ?? c.req.header('host') ?? new URL(c.req.url).host;
+    const host = (trustProxy() ? c.req.header('x-forwarded-host')?.split(',')[0]?.trim() : undefined) ?? c.req.header('host') ?? new URL(c.req.url).host;
     const allowed = (process.env.QINGFENG_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     let ok = true;
     if (origin) {

@@ -11,7 +11,7 @@ import type { Database, Role } from '@qingfeng/db';
 import type { AppEnv } from '../context.ts';
 import type { AuditInput } from '../audit/queries.ts';
 import { allow } from '../http/guard.ts';
-import { v } from '../http/validate.ts';
+import { isPlausibleDate, v } from '../http/validate.ts';
 import { AppError, badRequest } from '../http/errors.ts';
 import { inTransaction } from '../http/action.ts';
 import { logFault } from '../http/fault-log.ts';
@@ -105,13 +105,14 @@ export function parseDate(v: Cell, date1904: boolean): string | null {
     if (v < 1 || v > 100_000) return null;
     // Serial days: 1900 system counts from 1899-12-30 (Excel's leap-year quirk included); 1904 from 1904-01-01.
     const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
-    return new Date(epoch + Math.floor(v) * 86_400_000).toISOString().slice(0, 10);
+    const s = new Date(epoch + Math.floor(v) * 86_400_000).toISOString().slice(0, 10);
+    return isPlausibleDate(s) ? s : null;
   }
   if (typeof v !== 'string') return null;
   const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(v.trim());
   if (!m) return null;
   const s = `${m[1]}-${pad(Number(m[2]))}-${pad(Number(m[3]))}`;
-  return isValidIsoDate(s) ? s : null;
+  return isValidIsoDate(s) && isPlausibleDate(s) ? s : null;
 }
 
 /** The cell readers a row parser uses: each reports its own problem under the column's header. */
@@ -317,7 +318,7 @@ const uploadForm = z.looseObject({ file: z.instanceof(File, { message: '请选�
 
 async function readUpload(file: File): Promise<ArrayBuffer> {
   if (file.size === 0) throw badRequest('empty_file', '上传的文件是空的');
-  if (file.size > MAX_IMPORT_BYTES) throw badRequest('file_too_large', `文件超过 ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+  if (file.size > MAX_IMPORT_BYTES) throw new AppError(413, 'file_too_large', `文件过大：导入文件上限为 ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
   return file.arrayBuffer();
 }
 

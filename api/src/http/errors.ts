@@ -33,7 +33,8 @@ const PG_CHECK = '23514';
 const PG_NOT_NULL = '23502';
 const PG_FROZEN = '55000';
 // Data exceptions: out of range, bad text for a type, bad or overflowing date/time.
-const PG_BAD_VALUE = new Set(['22003', '22P02', '22007', '22008']);
+// 22021/22P05: a character the database cannot store (NUL, bad encoding) — refused as input.
+const PG_BAD_VALUE = new Set(['22003', '22P02', '22007', '22008', '22021', '22P05']);
 
 /**
  * Unique constraints with a message of their own (by constraint or index name); a concurrent

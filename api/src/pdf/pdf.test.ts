@@ -274,8 +274,8 @@ describe(`roster PDF (${engineLabel()})`, () => {
     expect(pdfPages(own.bytes).join('\n')).toContain('青石社区“两委”成员花名册');
     expect((await call(t.app, 'GET', `/api/orgs/${villageA.id}/roster.pdf?asOf=2026-02-30`, { cookie: auditor.cookie })).status).toBe(400);
     expect((await call(t.app, 'GET', `/api/orgs/${villageA.id}/roster.pdf`)).status).toBe(401);
-    // The secretary's number lookup is refused; the secretary's own document is outside nobody's scope.
-    expect((await call(t.app, 'GET', `/api/documents/${own.res.headers.get('x-document-number')}`, { cookie: secretary.cookie })).status).toBe(403);
+    // The secretary may look up the own village's document (security review #11, finding 10).
+    expect((await call(t.app, 'GET', `/api/documents/${own.res.headers.get('x-document-number')}`, { cookie: secretary.cookie })).status).toBe(200);
   });
 
   it('gives the same content hash for the same data, but a new number and file each time', async () => {

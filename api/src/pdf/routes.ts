@@ -23,7 +23,7 @@ const numberParam = z.object({ number: z.string().trim().toUpperCase().regex(/^Q
 const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
 
 export const documentRoutes = new Hono<AppEnv>()
-  .get('/:number', allow('auditor', 'admin', 'org_office', 'inspector'), v('param', numberParam), async (c) => {
+  .get('/:number', allow(...ALL_ROLES), v('param', numberParam), async (c) => {
     const doc = await findDocumentInScope(c.get('db'), currentUser(c).orgPath, c.req.valid('param').number);
     if (!doc) throw notFound('文档不存在');
     return c.json({

@@ -1,4 +1,4 @@
-// The benchmark's baseline for the archive PDF (pnpm bench, figure 6d): the same sections and rows
+// The benchmark's baseline for the archive PDF (pnpm bench, figure 10d): the same sections and rows
 // drawn by bare pdfkit with the same font — no kit (no registry, hash, watermark, table layout). Here
 // rather than in scripts/ because pdfkit resolves from the api package.
 import PDFDocument from 'pdfkit';

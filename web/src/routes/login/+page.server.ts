@@ -3,13 +3,10 @@ import type { Actions } from './$types';
 import { text } from '$lib/forms';
 import { toApiError } from '$lib/api';
 import { serverApi } from '$lib/server/api';
+import { safeRedirectPath } from '$lib/redirect';
 
 type LoginErrors = { username?: string; password?: string };
 
-/** Only same-site paths, so the login page cannot be used as an open redirect. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
 
 export const actions: Actions = {
   default: async (event) => {
@@ -27,6 +24,6 @@ export const actions: Actions = {
       return fail(e.status, { username, errors: {} as LoginErrors, message: e.message });
     }
     const body = await res.json();
-    redirect(303, body.mustChangePassword ? '/change-password' : safeNext(event.url.searchParams.get('next')));
+    redirect(303, body.mustChangePassword ? '/change-password' : safeRedirectPath(event.url.searchParams.get('next'), event.url.origin));
   },
 };
