@@ -400,7 +400,7 @@ describe(`visibility (${engineLabel()})`, () => {
       const row = await db
         .insertInto('pledge_signature')
         .values({
-          campaign_id: campaign.id, person_id: a, template_version_id: version.id, org_unit_id: village, signer_name: '甲', signed_at: new Date(at), ip: null, user_agent: null,
+          campaign_id: campaign.id, person_id: a, template_version_id: version.id, org_unit_id: village, signer_name: '甲', campaign_title: '2021年度廉洁自律承诺', org_name: '柳村', header_org_name: '柳村', signed_at: new Date(at), ip: null, user_agent: null,
           auth_method: 'password', user_id: user.id, link_id: null, text_sha256: '1'.repeat(64), image_png: new Uint8Array([1]), image_sha256: '2'.repeat(64),
           verification_code: code, verify_url: `${TEST_ORIGIN}/verify/${code}`, document_id: doc.id, supersedes_id: supersedes,
         })

@@ -453,11 +453,11 @@ export async function archiveOf(db: Kysely<Database>, scopePath: string, id: num
       WHERE mem.person_id = ${id} AND o.path LIKE ${like(scopePath)}
         AND (mem.role = 'observer' OR mem.attendance = 'present')
       ORDER BY m.held_on DESC, m.id DESC, i.seq`.execute(db),
-    // Pledges: the person's current signature per campaign (one that no later signature supersedes).
+    // Pledges: the person's current signature per campaign (one that no later signature supersedes), with the
+    // campaign title as signed.
     sql<{ id: number; campaign_title: string; version_no: number; signed_at: Date | string; verification_code: string }>`
-      SELECT s.id, c.title AS campaign_title, v.version_no, s.signed_at, s.verification_code
+      SELECT s.id, s.campaign_title, v.version_no, s.signed_at, s.verification_code
       FROM pledge_signature s
-      JOIN pledge_campaign c ON c.id = s.campaign_id
       JOIN pledge_template_version v ON v.id = s.template_version_id
       JOIN org_unit o ON o.id = s.org_unit_id
       WHERE s.person_id = ${id} AND o.path LIKE ${like(scopePath)}
