@@ -115,8 +115,8 @@ describe.skipIf(!chromiumPath)('discipline story: talks, sanctions, four forms, 
     await page.getByRole('heading', { name: /曹春兰 · 党纪警告/ }).waitFor();
     await page.getByTestId('sanction-correct').locator('summary').click();
     await page.locator('#fix-sanction').selectOption('party:serious_warning');
-    await page.getByRole('button', { name: '保存更正' }).click();
-    await page.getByText('请填写更正原因').first().waitFor();
+    // The reason is required (the browser refuses an empty one; the server checks it again).
+    expect(await page.locator('#fix-reason').getAttribute('required')).not.toBeNull();
     await page.locator('#fix-reason').fill('处分决定书载明为严重警告，登记有误');
     await page.getByRole('button', { name: '保存更正' }).click();
     await page.getByRole('heading', { name: /曹春兰 · 党纪严重警告/ }).waitFor();
@@ -129,7 +129,7 @@ describe.skipIf(!chromiumPath)('discipline story: talks, sanctions, four forms, 
     await page.locator('#kind').selectOption('admonishment');
     await page.locator('#fix-reason').fill('实为诫勉谈话，类别登记有误');
     await page.getByRole('button', { name: '保存更正' }).click();
-    await page.getByRole('heading', { name: /诫勉 · / }).waitFor();
+    await page.getByRole('heading', { name: /诫勉谈话 · / }).waitFor();
     const text = await page.locator('main').innerText();
     expect(text).toContain('重新计算：诫勉影响期');
     expect(text).toContain('诫勉影响期');
