@@ -12,10 +12,13 @@
 //   7. register PDF, 10,000 rows, vs bare pdfkit                          target ≤ 1.5×
 //   8. peak RSS growth while that register PDF is drawn and streamed     target < 150 MB
 //   9. register import rows/s vs raw batched INSERTs                      target ≥ 0.5×
+// and issue 7's discipline figures (scripts/bench/discipline.ts, part `discipline`): 20 talks and 2
+// sanctions a village — 10a/10b integrity figures and four forms vs raw SQL ≤ 1.3×; 10c eligibility of
+// 10,000 candidates vs one set-based query ≤ 1.3×; 10d archive PDF vs bare pdfkit ≤ 1.5×
 // Exit status 0 even when a target is missed (the table says PASS/FAIL); non-zero when something crashes.
 //
 // Options: --engine pglite|postgresql   --villages N (default 50000)   --runs N (default 5; fewer when a figure's rounds pass its time budget)
-//          --import-rows N (default 3000)   --pledge-signs N (default 100)   --only report,import,pdf,memory,pledges,decisions,http
+//          --import-rows N (default 3000)   --pledge-signs N (default 100)   --only report,import,pdf,memory,pledges,decisions,discipline,http
 //          --http-seconds N (default 5: one load round)   --connections N (default 10)
 //   http (issue 12): autocannon against a server in another process per route class, vs bare Hono,
 //      the route without a session and the route's own queries run directly (scripts/bench/load.ts)
@@ -31,9 +34,10 @@ import { benchReport } from './bench/report.ts';
 import { benchHttp } from './bench/load.ts';
 import { benchPledges } from './bench/pledges.ts';
 import { benchDecisionImport, benchDecisionStatistics, benchRegisterPdf, buildDecisions } from './bench/decisions.ts';
+import { benchDiscipline } from './bench/discipline.ts';
 
-type Part = 'report' | 'import' | 'pdf' | 'memory' | 'pledges' | 'decisions' | 'http';
-const PARTS: Part[] = ['report', 'import', 'pdf', 'memory', 'pledges', 'decisions', 'http'];
+type Part = 'report' | 'import' | 'pdf' | 'memory' | 'pledges' | 'decisions' | 'discipline' | 'http';
+const PARTS: Part[] = ['report', 'import', 'pdf', 'memory', 'pledges', 'decisions', 'discipline', 'http'];
 
 function parseArgs(argv: string[]) {
   const opts = { engines: null as ('pglite' | 'postgresql')[] | null, villages: 50_000, runs: 5, importRows: 3000, pledgeSigns: 100, httpSeconds: 5, connections: 10, only: new Set<Part>(PARTS), child: false };
@@ -66,7 +70,7 @@ function parseArgs(argv: string[]) {
       opts.only = new Set(parts as Part[]);
     } else if (flag === '--child') opts.child = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--pledge-signs N] [--only report,import,pdf,memory,pledges,decisions,http] [--http-seconds N] [--connections N]');
+      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--pledge-signs N] [--only report,import,pdf,memory,pledges,decisions,discipline,http] [--http-seconds N] [--connections N]');
       process.exit(0);
     } else throw new Error(`unknown option ${flag}`);
   }
@@ -143,6 +147,10 @@ async function runEngine(bench: BenchDb, opts: ReturnType<typeof parseArgs>): Pr
     log(`${bench.engine}: 9. register import (${opts.importRows.toLocaleString('en')} rows) …`);
     const imp = await benchDecisionImport(db, client, data, opts.importRows, Math.min(opts.runs, 3));
     byPart.decisions = [stats, imp];
+  }
+  if (opts.only.has('discipline')) {
+    log(`${bench.engine}: 10. discipline (${(opts.villages * 20).toLocaleString('en')} talks, ${(opts.villages * 2).toLocaleString('en')} sanctions; figures, four forms, eligibility, archive PDF) …`);
+    byPart.discipline = await benchDiscipline(bench, db, client.app, data, { runs: opts.runs });
   }
   return byPart;
 }

@@ -82,7 +82,37 @@ export async function drawArchive(pdf: PdfBuilder, d: ArchiveData): Promise<void
   );
   pdf.spacer(8);
 
-  pdf.heading('五、任职资格');
+  pdf.heading('五、参与“三重一大”决策及个人意见');
+  await drawTable(
+    pdf,
+    [
+      { header: '会议日期', width: 1.2, value: (r: ArchiveData['decisions'][number]) => r.held_on },
+      { header: '单位/会议', width: 2, value: (r) => `${r.org_name} ${r.meetingLabel}`, wrap: true },
+      { header: '事项', width: 2.6, value: (r) => r.title, wrap: true },
+      { header: '类别', width: 1.1, value: (r) => r.categoryLabel },
+      { header: '本人意见', width: 1.4, value: (r) => r.opinionLabel + (r.remark ? `（${r.remark}）` : ''), wrap: true },
+      { header: '结果', width: 0.9, value: (r) => r.outcomeLabel },
+    ],
+    d.decisions,
+    { emptyText: '无参与决策记录' },
+  );
+  pdf.spacer(8);
+
+  pdf.heading('六、廉洁自律承诺');
+  await drawTable(
+    pdf,
+    [
+      { header: '承诺活动', width: 3, value: (r: ArchiveData['pledges'][number]) => r.campaign_title, wrap: true },
+      { header: '版本', width: 0.8, value: (r) => `第${r.version_no}版` },
+      { header: '签署时间', width: 1.7, value: (r) => r.signed_at },
+      { header: '验证码', width: 1.8, value: (r) => r.verification_code },
+    ],
+    d.pledges,
+    { emptyText: '无承诺书签署记录' },
+  );
+  pdf.spacer(8);
+
+  pdf.heading('七、任职资格');
   pdf.paragraph(
     d.eligibility.eligible
       ? `截至${chineseDate(d.eligibility.on)}，未发现影响任职资格的情形。`

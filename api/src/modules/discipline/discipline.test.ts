@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createOrg, createTestContext, createUserAndLogin, engineLabel, TEST_ORIGIN, type TestContext } from '../../testing/harness.ts';
@@ -135,6 +139,27 @@ describe(`sanctions (${engineLabel()})`, () => {
     expect(now.body.sanction.replaces.map((x) => x.id)).toEqual([old.body.id]);
     const events = await t.handle.db.selectFrom('audit_event').select('kind').where('kind', 'in', ['sanction.revoked', 'sanction.changed_on_appeal']).execute();
     expect(events).toHaveLength(2);
+  });
+});
+
+describe(`corrections (${engineLabel()})`, () => {
+  it('corrects a talk and a sanction only with a reason, recomputing derived dates, audited', async () => {
+    const r = await talk({ kind: 'reminder', date: '2020-05-01', subjectPersonId: outsider, topic: '待更正' });
+    const body = { kind: 'admonishment', date: '2020-05-02', subjectPersonId: outsider, leaderName: '王书记', topic: '更正后' };
+    expect((await send('PUT', `/api/talks/${r.body.id}`, body)).status).toBe(400);
+    expect((await send('PUT', `/api/talks/${r.body.id}`, { ...body, reason: '登记时类别有误' })).status).toBe(200);
+    const got = await get<{ talk: { kind: string; influence_end: string; topic: string } }>(`/api/talks/${r.body.id}`);
+    expect(got.body.talk).toMatchObject({ kind: 'admonishment', influence_end: '2020-11-02', topic: '更正后' });
+    const s = await sanction({ personId: outsider, system: 'party', type: 'warning', decisionDate: '2020-03-01', effectiveDate: '2020-03-01' });
+    const fix = { system: 'party', type: 'serious_warning', violation: 'work', authority: '街道纪工委', decisionDate: '2020-03-01', effectiveDate: '2020-03-02', reason: '处分种类录入错误' };
+    expect((await send('PUT', `/api/sanctions/${s.body.id}`, fix)).status).toBe(200);
+    const fixed = await get<{ sanction: { type: string; influence_end: string } }>(`/api/sanctions/${s.body.id}`);
+    expect(fixed.body.sanction).toMatchObject({ type: 'serious_warning', influence_end: '2021-09-02' });
+    const events = await t.handle.db.selectFrom('audit_event').select('details').where('kind', 'in', ['talk.updated', 'sanction.updated']).execute();
+    expect(events.map((e) => e.details.reason)).toEqual(expect.arrayContaining(['登记时类别有误', '处分种类录入错误']));
+    // Out of the year counted below: 2020.
+    expect((await send('DELETE', `/api/talks/${r.body.id}`, { reason: '误登记' })).status).toBe(200);
+    expect((await get(`/api/talks/${r.body.id}`)).status).toBe(404);
   });
 });
 
@@ -338,5 +363,74 @@ describe(`visibility (${engineLabel()})`, () => {
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
     expect(outsider).toBeGreaterThan(0);
+  });
+
+  it('lists the decisions the person took part in with their opinion, and their current pledge signatures', async () => {
+    const db = t.handle.db;
+    const meeting = await db.insertInto('decision_meeting').values({ org_unit_id: village, kind: 'joint_committees', held_on: '2021-05-06', held_time: null, updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    const members = await db
+      .insertInto('decision_member')
+      .values([
+        { meeting_id: meeting.id, person_id: a, name: '甲', role: 'member', attendance: 'present', sort_order: 1 },
+        { meeting_id: meeting.id, person_id: b, name: '乙', role: 'member', attendance: 'absent', sort_order: 2 },
+      ])
+      .returning('id')
+      .execute();
+    const item = await db
+      .insertInto('decision_item')
+      .values({ meeting_id: meeting.id, org_unit_id: village, seq: 1, category: 'large_fund', title: '村道硬化工程资金使用', amount_fen: 30_000_000, outcome: 'adopted', flags: [], updated_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.insertInto('decision_opinion').values({ item_id: item.id, member_id: members[0]!.id, position: 1, opinion: 'disagree', remark: '预算偏高' }).execute();
+
+    const template = await db.insertInto('pledge_template').values({ org_unit_id: t.rootOrgId, name: '承诺书' }).returning('id').executeTakeFirstOrThrow();
+    const version = await db
+      .insertInto('pledge_template_version')
+      .values({ template_id: template.id, version_no: 2, title: '廉洁自律承诺书', paragraphs: ['本人承诺廉洁自律。'], published_at: new Date(), updated_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const campaign = await db
+      .insertInto('pledge_campaign')
+      .values({ org_unit_id: t.rootOrgId, template_version_id: version.id, title: '2021年度廉洁自律承诺', start_date: '2021-03-01', due_date: '2021-03-31', closed_at: null, updated_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const user = await db.selectFrom('app_user').select('id').where('username', '=', 'insp').executeTakeFirstOrThrow();
+    const sign = async (at: string, code: string, supersedes: number | null) => {
+      const doc = await db.insertInto('document').values({ number: `QF-T-${code}`, kind: 'pledge', title: '廉洁自律承诺书', org_unit_id: village, content_sha256: '0'.repeat(64), file_sha256: null, byte_size: null, created_by: null }).returning('id').executeTakeFirstOrThrow();
+      const row = await db
+        .insertInto('pledge_signature')
+        .values({
+          campaign_id: campaign.id, person_id: a, template_version_id: version.id, org_unit_id: village, signer_name: '甲', campaign_title: '2021年度廉洁自律承诺', org_name: '柳村', header_org_name: '柳村', signed_at: new Date(at), ip: null, user_agent: null,
+          auth_method: 'password', user_id: user.id, link_id: null, text_sha256: '1'.repeat(64), image_png: new Uint8Array([1]), image_sha256: '2'.repeat(64),
+          verification_code: code, verify_url: `${TEST_ORIGIN}/verify/${code}`, document_id: doc.id, supersedes_id: supersedes,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    };
+    const first = await sign('2021-03-02T01:00:00Z', 'AAAA-BBBB-CCCC', null);
+    await sign('2021-03-31T16:30:00Z', 'DDDD-EEEE-FFFF', first); // 2021-04-01 00:30 Beijing time
+
+    const r = await get<{ decisions: { title: string; held_on: string; org_name: string; categoryLabel: string; opinionLabel: string; remark: string; outcomeLabel: string }[]; pledges: { campaign_title: string; version_no: number; signed_at: string; verification_code: string }[] }>(`/api/people/${a}/archive`, auditor);
+    expect(r.status).toBe(200);
+    expect(r.body.decisions).toEqual([expect.objectContaining({ title: '村道硬化工程资金使用', held_on: '2021-05-06', org_name: '柳村', categoryLabel: '大额度资金使用', opinionLabel: '不同意', remark: '预算偏高', outcomeLabel: '通过' })]);
+    expect(r.body.pledges).toEqual([expect.objectContaining({ campaign_title: '2021年度廉洁自律承诺', version_no: 2, signed_at: '2021-04-01 00:30', verification_code: 'DDDD-EEEE-FFFF' })]);
+    // 乙 was absent: the meeting is not theirs; nobody else's signatures show.
+    const other = await get<{ decisions: unknown[]; pledges: unknown[] }>(`/api/people/${b}/archive`, auditor);
+    expect(other.body.decisions).toEqual([]);
+    expect(other.body.pledges).toEqual([]);
+
+    const pdf = await call(t.app, 'GET', `/api/people/${a}/archive.pdf`, { cookie: auditor });
+    expect(pdf.status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'archive-'));
+    try {
+      const file = join(dir, 'a.pdf');
+      writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
+      const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/ +/g, '');
+      for (const w of ['参与“三重一大”决策及个人意见', '村道硬化工程资金使用', '大额度资金使用', '不同意（预算偏', '通过', '六、廉洁自律承诺', '2021年度廉洁自律承诺', '第2版', '2021-04-0100:30', 'DDDD-EEEE-FFFF']) expect(text, w).toContain(w);
+      expect(text).not.toContain('AAAA-BBBB-CCCC');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, PersonCategory, PoliticalStatus, SanctionSystem, SanctionType, TalkKind, Violation } from '@qingfeng/db';
 import { TALK_KINDS, SANCTION_SYSTEMS, VIOLATIONS } from '@qingfeng/db';
 import { buildImportTemplate, lookup, readImportSheet, type ImportColumn, type ImportProblem, type ParsedSheet } from '../../excel/import.ts';
-import { chunks } from '../roster/queries.ts';
+import { chunks, personVisible } from '../roster/queries.ts';
 import type { DisciplineSettings, SanctionValues, TalkValues } from './queries.ts';
 import {
   influenceEnd,
@@ -253,7 +253,7 @@ async function peopleByIdNumber(db: Kysely<Database>, scopePath: string, ids: re
       SELECT pe.id, pe.name, pe.id_number, pe.org_unit_id, pe.category, pe.political_status
       FROM person pe JOIN org_unit o ON o.id = pe.org_unit_id
       WHERE pe.id_number = ANY(${chunk}::text[])
-        AND (o.path LIKE ${like(scopePath)} OR EXISTS (SELECT 1 FROM post vp JOIN org_unit vo ON vo.id = vp.org_unit_id WHERE vp.person_id = pe.id AND vo.path LIKE ${like(scopePath)}))`.execute(db);
+        AND ${personVisible(scopePath)}`.execute(db);
     for (const p of r.rows) out.set(p.id_number, p);
   }
   return out;

@@ -1,8 +1,9 @@
 // Talks and sanctions: reads limited to the caller's org subtree (`org_unit.path LIKE scope || '%'`),
 // writes inside the caller's transaction. Figures and drill-downs are in figures.ts.
 import { sql, type Kysely } from 'kysely';
-import type { Committee, Database, OrgKind, PersonCategory, PoliticalStatus, Position, SanctionStatus, SanctionSystem, SanctionType, TalkKind, Violation } from '@qingfeng/db';
+import type { Committee, Database, DecisionCategory, MeetingKind, MemberRole, Opinion, OrgKind, Outcome, PersonCategory, PoliticalStatus, Position, SanctionStatus, SanctionSystem, SanctionType, TalkKind, Violation } from '@qingfeng/db';
 import { maskIdNumber } from '../roster/identity.ts';
+import { personVisible } from '../roster/queries.ts';
 import { loadSettings } from '../settings/queries.ts';
 import type { Settings } from '../settings/rules.ts';
 import type { PeriodSettings, WorkCalendar } from './rules.ts';
@@ -41,12 +42,6 @@ export async function loadDisciplineSettings(db: Kysely<Database>): Promise<Disc
 
 export async function orgInScope(db: Kysely<Database>, scopePath: string, id: number) {
   return db.selectFrom('org_unit').select(['id', 'name', 'kind', 'path']).where('id', '=', id).where('path', 'like', like(scopePath)).executeTakeFirst();
-}
-
-/** A person is visible when they belong to an org in scope or hold a post in one (as in the roster). */
-function personVisible(scopePath: string) {
-  return sql<boolean>`(o.path LIKE ${like(scopePath)} OR EXISTS (
-    SELECT 1 FROM post vp JOIN org_unit vo ON vo.id = vp.org_unit_id WHERE vp.person_id = pe.id AND vo.path LIKE ${like(scopePath)}))`;
 }
 
 export interface DisciplinePerson {
@@ -429,7 +424,7 @@ export async function archiveOf(db: Kysely<Database>, scopePath: string, id: num
     .where(personVisible(scopePath))
     .executeTakeFirst();
   if (!person) return undefined;
-  const [posts, talks, sanctions] = await Promise.all([
+  const [posts, talks, sanctions, decisions, pledges] = await Promise.all([
     sql<{ id: number; org_name: string; org_kind: OrgKind; term_ordinal: number; committee: Committee; position: Position; start_date: string; end_date: string | null; end_reason: string | null; eligibility_override: string | null }>`
       SELECT p.id, o.name AS org_name, o.kind AS org_kind, t.ordinal AS term_ordinal, p.committee, p.position, p.start_date, p.end_date, p.end_reason, p.eligibility_override
       FROM post p JOIN term t ON t.id = p.term_id JOIN org_unit o ON o.id = p.org_unit_id
@@ -443,8 +438,40 @@ export async function archiveOf(db: Kysely<Database>, scopePath: string, id: num
         AND (t.subject_person_id = ${id} OR EXISTS (SELECT 1 FROM talk_participant tp WHERE tp.talk_id = t.id AND tp.person_id = ${id}))
       ORDER BY t.talk_date DESC, t.id DESC`.execute(db),
     sanctionBase(db, scopePath).select(sanctionColumns).where('s.person_id', '=', id).orderBy('s.effective_date', 'desc').orderBy('s.id', 'desc').execute(),
+    // 三重一大 items of every meeting the person attended (应到 present, or 列席), with their own opinion —
+    // null when none was recorded — and whether they recused themselves.
+    sql<{ item_id: number; held_on: string; org_name: string; meeting_kind: MeetingKind; title: string; category: DecisionCategory; role: MemberRole; opinion: Opinion | null; remark: string | null; recused: boolean; outcome: Outcome | null }>`
+      SELECT i.id AS item_id, m.held_on, o.name AS org_name, m.kind AS meeting_kind, i.title, i.category, mem.role,
+             op.opinion, op.remark,
+             EXISTS (SELECT 1 FROM decision_recusal r WHERE r.item_id = i.id AND r.member_id = mem.id) AS recused,
+             i.outcome
+      FROM decision_member mem
+      JOIN decision_meeting m ON m.id = mem.meeting_id
+      JOIN decision_item i ON i.meeting_id = m.id
+      JOIN org_unit o ON o.id = i.org_unit_id
+      LEFT JOIN decision_opinion op ON op.item_id = i.id AND op.member_id = mem.id
+      WHERE mem.person_id = ${id} AND o.path LIKE ${like(scopePath)}
+        AND (mem.role = 'observer' OR mem.attendance = 'present')
+      ORDER BY m.held_on DESC, m.id DESC, i.seq`.execute(db),
+    // Pledges: the person's current signature per campaign (one that no later signature supersedes), with the
+    // campaign title as signed.
+    sql<{ id: number; campaign_title: string; version_no: number; signed_at: Date | string; verification_code: string }>`
+      SELECT s.id, s.campaign_title, v.version_no, s.signed_at, s.verification_code
+      FROM pledge_signature s
+      JOIN pledge_template_version v ON v.id = s.template_version_id
+      JOIN org_unit o ON o.id = s.org_unit_id
+      WHERE s.person_id = ${id} AND o.path LIKE ${like(scopePath)}
+        AND NOT EXISTS (SELECT 1 FROM pledge_signature n WHERE n.supersedes_id = s.id)
+      ORDER BY s.signed_at DESC, s.id DESC`.execute(db),
   ]);
-  return { person: { ...person, id_number: maskIdNumber(person.id_number) }, posts: posts.rows, talks: talks.rows, sanctions };
+  return {
+    person: { ...person, id_number: maskIdNumber(person.id_number) },
+    posts: posts.rows,
+    talks: talks.rows,
+    sanctions,
+    decisions: decisions.rows,
+    pledges: pledges.rows,
+  };
 }
 
 // ---- 换届联审 ----

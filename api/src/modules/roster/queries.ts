@@ -93,8 +93,8 @@ const personColumns = [
   'pe.updated_at',
 ] as const;
 
-/** A person is visible when they belong to an org in scope or hold a post in one. */
-function personVisible(path: string) {
+/** A person is visible when they belong to an org in scope or hold a post in one (also used by the discipline module). */
+export function personVisible(path: string) {
   return sql<boolean>`(o.path LIKE ${like(path)} OR EXISTS (
     SELECT 1 FROM post vp JOIN org_unit vo ON vo.id = vp.org_unit_id
     WHERE vp.person_id = pe.id AND vo.path LIKE ${like(path)}))`;

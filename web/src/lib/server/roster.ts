@@ -1,7 +1,7 @@
 // Server helpers of the 两委 pages: reading the person form, and turning the roster API's errors
 // into messages next to the fields they are about.
 import { error } from '@sveltejs/kit';
-import { EDUCATION_LEVELS, GENDERS, POLITICAL_STATUSES, type EducationLevel, type Gender, type PoliticalStatus } from '@qingfeng/db/schema';
+import { EDUCATION_LEVELS, GENDERS, PERSON_CATEGORIES, POLITICAL_STATUSES, type EducationLevel, type Gender, type PersonCategory, type PoliticalStatus } from '@qingfeng/db/schema';
 import type { InferRequestType } from 'hono/client';
 import type { ApiClient, ApiError } from '$lib/api';
 import { positiveInt, text } from '$lib/forms';
@@ -53,6 +53,7 @@ export const PERSON_FIELDS = [
   'educationHighest',
   'phone',
   'isVeteran',
+  'category',
 ] as const;
 
 /** The body of POST /api/people, as the API's validator declares it (no hand-copied DTO). */
@@ -86,6 +87,7 @@ export function readPersonForm(data: FormData): { values: Record<string, string>
   if (v.educationFullTime && !isOneOf(EDUCATION_LEVELS, v.educationFullTime)) errors.educationFullTime = '请从列表中选择';
   if (!isOneOf(EDUCATION_LEVELS, v.educationHighest)) errors.educationHighest = '请选择最高学历';
   if (v.phone && !/^[0-9+\-() ]{5,20}$/.test(v.phone)) errors.phone = '电话号码格式不正确';
+  if (v.category && !isOneOf(PERSON_CATEGORIES, v.category)) errors.category = '请从列表中选择';
   if (Object.keys(errors).length || !orgUnitId) return { values, errors, body: null };
   return {
     values,
@@ -103,6 +105,7 @@ export function readPersonForm(data: FormData): { values: Record<string, string>
       educationHighest: v.educationHighest as EducationLevel,
       phone: v.phone || null,
       isVeteran: v.isVeteran === 'on',
+      ...(v.category && { category: v.category as PersonCategory }),
     },
   };
 }

@@ -11,6 +11,8 @@ export const load: PageServerLoad = async (event) => {
     user.role === 'admin' ? ok(api.api.users.$get({ query: { pageSize: '1' } })) : null,
     canAudit ? ok(api.api['audit-events'].$get({ query: { pageSize: '6' } })) : null,
   ]);
+  // The inspectors' desk (discipline module): influence periods ending, 函询 replies due, 诫勉 ending.
+  const desk = user.role === 'inspector' || user.role === 'auditor' ? await ok(api.api.discipline.desk.$get()) : null;
   // 待签署: pledges the user's own person record still has to sign (reminders as the due date nears).
   const pledges = user.personId !== null ? await ok(api.api.pledges.mine.$get()) : null;
   const count = (kinds: string[]) => orgs.items.filter((o) => kinds.includes(o.kind)).length;
@@ -23,6 +25,7 @@ export const load: PageServerLoad = async (event) => {
       auditEvents: audit?.total ?? null,
     },
     recentEvents: audit?.items ?? [],
+    desk,
     pendingPledges: pledges?.pending ?? [],
   };
 };

@@ -9,6 +9,7 @@ import { apiFormFail, idParam } from '$lib/server/roster';
 import { readSanctionForm } from '$lib/server/sanction-form';
 import { text } from '$lib/forms';
 import { todayInChina } from '$lib/roster';
+import { addDays } from '$lib/discipline';
 
 export const load: PageServerLoad = async (event) => {
   const user = requireRole(event.locals, 'inspector', 'auditor');
@@ -26,6 +27,23 @@ export const actions: Actions = {
     const res = await serverApi(event).api.sanctions[':id'].revoke.$post({ param: { id }, json: values });
     if (!res.ok) return apiFormFail('revoke', await toApiError(res), values);
     setFlash(event, '已撤销该处分（不再计入任何统计）');
+    redirect(303, `/discipline/sanctions/${id}`);
+  },
+  // 更正 of a sanction in force: the API recomputes the influence end; the flash shows the new period.
+  correct: async (event) => {
+    requireRole(event.locals, 'inspector');
+    const id = idParam(event.params.id, '处分记录');
+    const data = await event.request.formData();
+    const { values, errors, body } = readSanctionForm(data);
+    values.reason = text(data, 'reason');
+    if (!values.reason) errors.reason = '请填写更正原因';
+    if (!body || errors.reason) return formFail(400, 'correct', { errors, values });
+    const api = serverApi(event).api.sanctions[':id'];
+    const res = await api.$put({ param: { id }, json: { ...body, reason: values.reason } });
+    if (!res.ok) return apiFormFail('correct', await toApiError(res), values, {}, { type: 'sanction', system: 'sanction' });
+    const { sanction: saved } = await ok(await api.$get({ param: { id } }));
+    const period = saved.influence_end ? `${saved.effective_date} 至 ${addDays(saved.influence_end, -1)}` : `${saved.effective_date} 起，永久`;
+    setFlash(event, `已更正处分记录（原因已记入审计日志）；影响期重新计算为 ${period}`);
     redirect(303, `/discipline/sanctions/${id}`);
   },
   appeal: async (event) => {

@@ -28,6 +28,7 @@ export const load: PageServerLoad = async (event) => {
     educationHighest: person.education_highest,
     phone: person.phone ?? '',
     isVeteran: person.is_veteran ? 'on' : '',
+    category: person.category,
   };
   return { person, values, orgs: inTreeOrder(items.filter((o) => o.kind !== 'grid')) };
 };

@@ -43,7 +43,7 @@ export const actions: Actions = {
     const data = await event.request.formData();
     const api = serverApi(event).api;
     const mode = text(data, 'mode') === 'new' ? 'new' : 'existing';
-    const postValues = { termId: text(data, 'termId'), post: text(data, 'post'), startDate: text(data, 'startDate'), how: text(data, 'how'), personId: text(data, 'personId'), mode };
+    const postValues = { termId: text(data, 'termId'), post: text(data, 'post'), startDate: text(data, 'startDate'), how: text(data, 'how'), personId: text(data, 'personId'), mode, eligibilityOverride: text(data, 'eligibilityOverride') };
     const errors: Record<string, string> = {};
     const termId = positiveInt(data, 'termId');
     const [committee, position] = postValues.post.split('.') as [string, string | undefined];
@@ -74,13 +74,15 @@ export const actions: Actions = {
       return formFail(400, 'create', { errors, values: { ...personValues, ...postValues } });
 
     const res = await api.posts.$post({
-      json: { personId, termId, committee, position: position as 'member', startDate: postValues.startDate, how: postValues.how },
+      json: { personId, termId, committee, position: position as 'member', startDate: postValues.startDate, how: postValues.how, ...(postValues.eligibilityOverride && { eligibilityOverride: postValues.eligibilityOverride }) },
     });
     if (!res.ok) {
       const e = await toApiError(res);
       const fieldErrors = apiFieldErrors(e, { position: 'post', committee: 'post', personId: 'personId' });
       // The person now exists: keep them chosen so that only the post needs correcting.
-      const values = { ...postValues, personId: String(personId), mode: 'existing', personName: personValues.name ?? '' };
+      const values = { ...postValues, personId: String(personId), mode: 'existing', personName: personValues.name ?? '', ...(e.code === 'ineligible' && { ineligible: '1' }) };
+      // Not eligible (domain.md §3): the office may add the post only with a written reason.
+      if (e.code === 'ineligible') fieldErrors.eligibilityOverride = postValues.eligibilityOverride ? fieldErrors.eligibilityOverride ?? '' : '如确需任职，请填写特批理由后再保存';
       const created = mode === 'new' ? `已新建人员“${personValues.name}”，但任职未保存：` : '';
       return formFail(e.status, 'create', { errors: fieldErrors, values, message: `${created}${e.message}` });
     }
