@@ -7,10 +7,18 @@
 //   4. peak RSS growth while the roster PDF endpoint streams ~10k rows    target < 150 MB
 //   5. pledges (issue 8): campaign dashboard vs raw SQL ≤ 1.3×; signing via the API (2 clients) next to a
 //      raw INSERT; 1,000-pledge combined PDF vs bare pdfkit ≤ 1.5×        (scripts/bench/pledges.ts)
+// and issue 6's 三重一大 figures (scripts/bench/decisions.ts, part `decisions`): 20 items a village
+//   6. decisions statistics endpoint vs its raw statement                 target ≤ 1.3×
+//   7. register PDF, 10,000 rows, vs bare pdfkit                          target ≤ 1.5×
+//   8. peak RSS growth while that register PDF is drawn and streamed     target < 150 MB
+//   9. register import rows/s vs raw batched INSERTs                      target ≥ 0.5×
 // Exit status 0 even when a target is missed (the table says PASS/FAIL); non-zero when something crashes.
 //
 // Options: --engine pglite|postgresql   --villages N (default 50000)   --runs N (default 5; fewer when a figure's rounds pass its time budget)
-//          --import-rows N (default 3000)   --only report,import,pdf,memory
+//          --import-rows N (default 3000)   --pledge-signs N (default 100)   --only report,import,pdf,memory,pledges,decisions,http
+//          --http-seconds N (default 5: one load round)   --connections N (default 10)
+//   http (issue 12): autocannon against a server in another process per route class, vs bare Hono,
+//      the route without a session and the route's own queries run directly (scripts/bench/load.ts)
 import { fork } from 'node:child_process';
 import { sql } from 'kysely';
 import { buildDataset, type Dataset } from './bench/dataset.ts';
@@ -20,13 +28,15 @@ import { benchImport } from './bench/import.ts';
 import { passes, type Figure } from './bench/measure.ts';
 import { benchPdfStream, benchPdfTables } from './bench/pdf.ts';
 import { benchReport } from './bench/report.ts';
+import { benchHttp } from './bench/load.ts';
 import { benchPledges } from './bench/pledges.ts';
+import { benchDecisionImport, benchDecisionStatistics, benchRegisterPdf, buildDecisions } from './bench/decisions.ts';
 
-type Part = 'report' | 'import' | 'pdf' | 'memory' | 'pledges';
-const PARTS: Part[] = ['report', 'import', 'pdf', 'memory', 'pledges'];
+type Part = 'report' | 'import' | 'pdf' | 'memory' | 'pledges' | 'decisions' | 'http';
+const PARTS: Part[] = ['report', 'import', 'pdf', 'memory', 'pledges', 'decisions', 'http'];
 
 function parseArgs(argv: string[]) {
-  const opts = { engines: null as ('pglite' | 'postgresql')[] | null, villages: 50_000, runs: 5, importRows: 3000, pledgeSigns: 100, only: new Set<Part>(PARTS), child: false };
+  const opts = { engines: null as ('pglite' | 'postgresql')[] | null, villages: 50_000, runs: 5, importRows: 3000, pledgeSigns: 100, httpSeconds: 5, connections: 10, only: new Set<Part>(PARTS), child: false };
   const args = argv.filter((a) => a !== '--');
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i]!.split('=', 2) as [string, string | undefined];
@@ -47,6 +57,8 @@ function parseArgs(argv: string[]) {
     } else if (flag === '--villages') opts.villages = int(10);
     else if (flag === '--runs') opts.runs = int(1);
     else if (flag === '--import-rows') opts.importRows = int(3);
+    else if (flag === '--http-seconds') opts.httpSeconds = int(1);
+    else if (flag === '--connections') opts.connections = int(1);
     else if (flag === '--pledge-signs') opts.pledgeSigns = int(2);
     else if (flag === '--only') {
       const parts = value().split(',');
@@ -54,7 +66,7 @@ function parseArgs(argv: string[]) {
       opts.only = new Set(parts as Part[]);
     } else if (flag === '--child') opts.child = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--pledge-signs N] [--only report,import,pdf,memory,pledges]');
+      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--pledge-signs N] [--only report,import,pdf,memory,pledges,decisions,http] [--http-seconds N] [--connections N]');
       process.exit(0);
     } else throw new Error(`unknown option ${flag}`);
   }
@@ -122,6 +134,16 @@ async function runEngine(bench: BenchDb, opts: ReturnType<typeof parseArgs>): Pr
     log(`${bench.engine}: 5. pledges (campaign of every person, ${opts.pledgeSigns} signatures through the API, 1,000-pledge PDF) …`);
     byPart.pledges = await benchPledges(db, client, data, { runs: opts.runs, signs: opts.pledgeSigns });
   }
+  if (opts.only.has('decisions')) {
+    log(`${bench.engine}: building the 三重一大 set (20 items a village) …`);
+    const d = await buildDecisions(db, data, log);
+    log(`${bench.engine}: ${d.meetings.toLocaleString('en')} meetings, ${d.items.toLocaleString('en')} items in ${(d.ms / 1000).toFixed(1)} s`);
+    log(`${bench.engine}: 6. decisions statistics …`);
+    const stats = await benchDecisionStatistics(db, client, data, opts.runs, d.items);
+    log(`${bench.engine}: 9. register import (${opts.importRows.toLocaleString('en')} rows) …`);
+    const imp = await benchDecisionImport(db, client, data, opts.importRows, Math.min(opts.runs, 3));
+    byPart.decisions = [stats, imp];
+  }
   return byPart;
 }
 
@@ -174,7 +196,7 @@ async function main() {
   const results: { engine: string; byPart: Partial<Record<Part, Figure[]>> }[] = [];
   const crashes: string[] = [];
   // Each engine in its own process, one after the other (the memory figure needs a clean process).
-  const dbParts = [...opts.only].filter((p) => p !== 'pdf');
+  const dbParts = [...opts.only].filter((p) => p !== 'pdf' && p !== 'http');
   for (const engine of engines) {
     if (dbParts.length === 0) break;
     const t = performance.now();
@@ -188,17 +210,40 @@ async function main() {
     }
   }
   // Figure 3 draws synthetic rows without a database: measured once, here, and shown for each engine.
+  let registerPdf: Figure[] = [];
+  if (opts.only.has('decisions')) {
+    log('6./7. register PDF vs bare pdfkit, and its memory (no database: measured once for both engines) …');
+    registerPdf = await benchRegisterPdf(10_000);
+  }
   let pdf: Figure[] = [];
   if (opts.only.has('pdf')) {
     log('3. roster PDF vs bare pdfkit (no database: measured once for both engines) …');
     pdf = await benchPdfTables([1_000, 10_000]);
-    if (results.length === 0) results.push({ engine: 'no database', byPart: {} });
+  }
+  if ((pdf.length || registerPdf.length) && results.length === 0) results.push({ engine: 'no database', byPart: {} });
+
+  // HTTP: the load generator here, the server in a process of its own per engine.
+  if (opts.only.has('http')) {
+    for (const engine of engines) {
+      const t = performance.now();
+      try {
+        const http = await benchHttp(engine, engine === 'postgresql' ? pgServer : null, { villages: opts.villages, runs: opts.runs, seconds: opts.httpSeconds, connections: opts.connections }, log);
+        const title = ENGINE_TITLES[engine];
+        const entry = results.find((r) => r.engine === title);
+        if (entry) entry.byPart.http = http;
+        else results.push({ engine: title, byPart: { http } });
+        log(`${engine}: http done in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+      } catch (err) {
+        crashes.push(`${engine} http: ${(err as Error).message}`);
+        console.error(`[bench] ${engine} http: ${(err as Error).stack ?? (err as Error).message}`);
+      }
+    }
   }
 
   let failed = 0;
   let total = 0;
   for (const r of results) {
-    const figures = PARTS.flatMap((p) => (p === 'pdf' ? pdf : (r.byPart[p] ?? [])));
+    const figures = PARTS.flatMap((p) => (p === 'pdf' ? pdf : p === 'decisions' ? [...(r.byPart.decisions ?? []).slice(0, 1), ...registerPdf, ...(r.byPart.decisions ?? []).slice(1)] : (r.byPart[p] ?? [])));
     printTable(r.engine, figures);
     for (const f of figures) {
       const ok = passes(f);

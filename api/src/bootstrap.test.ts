@@ -48,6 +48,38 @@ describe(`first start (${engineLabel()})`, () => {
     expect((await verifyAuditChain(h.db)).ok).toBe(true);
   });
 
+  it('QINGFENG_ORG_KIND=province: a province root; the admin creates a county, then a subdistrict under it, through the API', async () => {
+    const h = await freshDb();
+    const clock = new TestClock();
+    await ensureFirstStart(h.db, clock, () => {}, { QINGFENG_ADMIN_PASSWORD: 'Env-Qingfeng-2026', QINGFENG_ORG_KIND: 'province' });
+    const root = await h.db.selectFrom('org_unit').selectAll().executeTakeFirstOrThrow();
+    expect(root).toMatchObject({ kind: 'province', name: '省委', parent_id: null });
+    const app = createApp({ db: h.db, clock, engine: h.engine });
+    const login = await call(app, 'POST', '/api/auth/login', { json: { username: 'admin', password: 'Env-Qingfeng-2026' } });
+    const cookie = /session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+    // A province holds counties only.
+    const wrong = await call(app, 'POST', '/api/orgs', { cookie, json: { parentId: root.id, kind: 'subdistrict', name: '某街道' } });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).toBe('省（区、市）下不能建立街道/镇');
+    const county = await call(app, 'POST', '/api/orgs', { cookie, json: { parentId: root.id, kind: 'county', name: '清风县' } });
+    expect(county.status).toBe(201);
+    const countyId = ((await county.json()) as { org: { id: number } }).org.id;
+    const sd = await call(app, 'POST', '/api/orgs', { cookie, json: { parentId: countyId, kind: 'subdistrict', name: '清风街道' } });
+    expect(sd.status).toBe(201);
+    const list = (await (await call(app, 'GET', '/api/orgs', { cookie })).json()) as { items: { name: string; kindLabel: string; depth: number }[] };
+    expect(list.items.map((o) => [o.name, o.kindLabel, o.depth])).toEqual([
+      ['省委', '省（区、市）', 0],
+      ['清风县', '县（区）', 1],
+      ['清风街道', '街道/镇', 2],
+    ]);
+  });
+
+  it('refuses an unknown QINGFENG_ORG_KIND before writing anything', async () => {
+    const h = await freshDb();
+    await expect(ensureFirstStart(h.db, new TestClock(), () => {}, { QINGFENG_ORG_KIND: 'village' })).rejects.toThrow(/QINGFENG_ORG_KIND/);
+    expect(await counts(h)).toEqual({ orgs: 0, users: 0 });
+  });
+
   it('without QINGFENG_ADMIN_PASSWORD generates one, prints it once, and forces a change', async () => {
     const h = await freshDb();
     const clock = new TestClock();

@@ -5,6 +5,8 @@ import { generatePassword, hashPassword } from './auth/tokens.ts';
 import { checkPasswordPolicy } from './auth/rules.ts';
 import { defaultSettings } from './modules/settings/rules.ts';
 import { findRootOrg, insertOrg } from './modules/orgs/queries.ts';
+import { DEFAULT_ROOT_NAMES, ORG_KIND_LABELS, ROOT_KINDS } from './modules/orgs/rules.ts';
+import type { OrgKind } from '@qingfeng/db';
 import { countUsers, insertUser } from './modules/users/queries.ts';
 import type { Clock } from './context.ts';
 
@@ -24,6 +26,10 @@ export async function ensureFirstStart(
   env: Record<string, string | undefined> = process.env,
 ) {
   if ((await countUsers(db)) > 0) return { created: false as const };
+  // The deployment's level: a subdistrict (default), a county or a province (issue 12).
+  const rootKind = (env.QINGFENG_ORG_KIND || 'subdistrict') as OrgKind;
+  if (!ROOT_KINDS.includes(rootKind))
+    throw new Error(`QINGFENG_ORG_KIND 须为 ${ROOT_KINDS.map((k) => `${k}（${ORG_KIND_LABELS[k]}）`).join('、')} 之一，收到“${env.QINGFENG_ORG_KIND}”`);
   const fromEnv = env.QINGFENG_ADMIN_PASSWORD;
   const password = fromEnv || generatePassword();
   // A weak password from the environment is accepted for the first login only.
@@ -37,7 +43,7 @@ export async function ensureFirstStart(
     // An org tree loaded before any user existed keeps its root; otherwise create one.
     let root = await findRootOrg(trx);
     if (!root) {
-      root = await insertOrg(trx, { parentId: null, parentPath: null, kind: 'subdistrict', name: env.QINGFENG_ORG_NAME || '街道党工委' });
+      root = await insertOrg(trx, { parentId: null, parentPath: null, kind: rootKind, name: env.QINGFENG_ORG_NAME || DEFAULT_ROOT_NAMES[rootKind]! });
       await recordAuditEvent(trx, SYSTEM, now, { kind: 'org.created', objectType: 'org_unit', objectId: root.id, orgUnitId: root.id, details: { name: root.name, kind: root.kind } });
     }
     const admin = await insertUser(trx, {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Kysely } from 'kysely';
+import { Kysely, type LogConfig } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { PostgresJSDialect } from 'kysely-postgres-js';
@@ -29,6 +29,8 @@ export interface CreateDbOptions {
   loadDataDir?: Blob | undefined;
   /** Pool size for PostgreSQL. */
   max?: number | undefined;
+  /** Kysely's log hook (tests count the queries a request makes with it). */
+  log?: LogConfig | undefined;
 }
 
 // OIDs whose default parsing differs between postgres.js and PGlite. We want the same JS
@@ -38,9 +40,20 @@ const INT8 = 20;
 const DATE = 1082;
 const NUMERIC = 1700;
 
+const localGenerations = new WeakMap<Kysely<Database>, { value: number }>();
+
+/**
+ * For an embedded (PGlite) database: a counter that moves whenever a session, user, org unit or
+ * setting row changes, so in-process caches of them stay exact. null on PostgreSQL, where other
+ * processes write too (there the session query carries cache_version instead).
+ */
+export function localCacheGeneration(db: Kysely<Database>): number | null {
+  return localGenerations.get(db)?.value ?? null;
+}
+
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   const url = 'url' in options ? options.url : process.env.DATABASE_URL;
-  if (url) return createPostgres(url, options.max ?? 10);
+  if (url) return createPostgres(url, options.max ?? 10, options.log);
   return createPglite(options);
 }
 
@@ -58,7 +71,15 @@ async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
       [NUMERIC]: (v: string) => Number(v),
     },
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), ...(options.log && { log: options.log }) });
+  // Issue 12: the triggers of 2026-12-02-120 notify this channel when rows the API caches change (only
+  // on a connection that sets qingfeng.cache_notify); PGlite delivers it to this same process.
+  const generation = { value: 0 };
+  await pglite.exec(`SET qingfeng.cache_notify = 'on'`);
+  await pglite.listen('qingfeng_cache', () => {
+    generation.value++;
+  });
+  localGenerations.set(db, generation);
   return {
     db,
     engine: 'pglite',
@@ -70,7 +91,7 @@ async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
   };
 }
 
-function createPostgres(url: string, max: number): DbHandle {
+function createPostgres(url: string, max: number, log?: LogConfig): DbHandle {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
@@ -93,7 +114,7 @@ function createPostgres(url: string, max: number): DbHandle {
       };
     },
   };
-  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: () => preparing }) });
+  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: () => preparing }), ...(log && { log }) });
   return {
     db,
     engine: 'postgresql',

@@ -1,5 +1,5 @@
 export * from './schema.ts';
-export { createDb, type DbHandle, type Engine, type CreateDbOptions } from './client.ts';
+export { createDb, localCacheGeneration, type DbHandle, type Engine, type CreateDbOptions } from './client.ts';
 export { migrateToLatest } from './migrate.ts';
 export { sql, type Kysely, type Transaction } from 'kysely';
 export { createScratchDatabase } from './scratch.ts';

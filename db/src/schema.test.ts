@@ -47,6 +47,7 @@ const EXPECTED: ColumnList = {
     hash: true,
   },
   setting: { key: true, value: true, updated_at: true },
+  cache_version: { name: true, version: true },
   login_throttle: { scope: true, account: true, address: true, failures: true, window_start: true, locked_until: true },
   person: {
     id: true,
@@ -222,6 +223,9 @@ const EXPECTED: ColumnList = {
     template_version_id: true,
     org_unit_id: true,
     signer_name: true,
+    campaign_title: true,
+    org_name: true,
+    header_org_name: true,
     signed_at: true,
     ip: true,
     user_agent: true,

@@ -8,7 +8,7 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type DateString = string;
 type Json<T = unknown> = ColumnType<T, T, T>;
 
-export const ORG_KINDS = ['county', 'subdistrict', 'village', 'community', 'grid'] as const;
+export const ORG_KINDS = ['province', 'county', 'subdistrict', 'village', 'community', 'grid'] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
 
 export const ROLES = ['admin', 'org_office', 'inspector', 'secretary', 'auditor'] as const;
@@ -191,6 +191,12 @@ export interface DocumentTable {
   byte_size: number | null;
   created_by: number | null;
   created_at: CreatedAt;
+}
+
+/** Issue 12: a counter per cached table (a trigger bumps it); processes re-read when it moves. */
+export interface CacheVersionTable {
+  name: string;
+  version: number;
 }
 
 /** Failed-login counters and locks (auth/throttle.ts). */
@@ -517,6 +523,10 @@ export interface PledgeSignatureTable {
   /** The signer's org unit when signing (for figures by village). */
   org_unit_id: number;
   signer_name: string;
+  /** As printed on the signed PDF (renaming later never changes a download's bytes). */
+  campaign_title: string;
+  org_name: string;
+  header_org_name: string;
   signed_at: Timestamp;
   ip: string | null;
   user_agent: string | null;
@@ -543,6 +553,7 @@ export interface Database {
   term: TermTable;
   post: PostTable;
   document: DocumentTable;
+  cache_version: CacheVersionTable;
   pledge_template: PledgeTemplateTable;
   pledge_template_version: PledgeTemplateVersionTable;
   pledge_campaign: PledgeCampaignTable;

@@ -11,7 +11,9 @@
 // 入党时间, 全日制/最高学历, phone and veteran flag (see names.ts for the JS twin of the model).
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@qingfeng/db';
-import { insertOrg } from '../../api/src/modules/orgs/queries.ts';
+import type { OrgKind } from '@qingfeng/db';
+import { insertOrg, insertOrgChildren } from '../../api/src/modules/orgs/queries.ts';
+import { canContain } from '../../api/src/modules/orgs/rules.ts';
 import { BIRTH_DAYS, BIRTH_START, BIRTH_STEP, EDUCATION_CUTS, GIVEN, HASH_MOD, HASH_MUL, idCheckSql, PLACES, SURNAMES } from './names.ts';
 
 export const AS_OF = '2024-06-30';
@@ -61,32 +63,46 @@ export async function buildDataset(db: Kysely<Database>, villages: number, log: 
   const N = villages;
   const C = Math.max(1, Math.round(N / VILLAGES_PER_COUNTY));
   const S = Math.max(C, Math.round(N / VILLAGES_PER_SUBDISTRICT));
-  const root = await insertOrg(db, { parentId: null, parentPath: null, kind: 'county', name: '基准省' });
+  // The org tree through the orgs module (rules and queries), as an admin's API calls would build it:
+  // province → counties → subdistricts → villages/communities. Ids are consecutive (nothing else
+  // writes during the build), which the generated terms, people and posts below rely on.
+  const add = async (parent: { id: number; path: string; kind: OrgKind }, children: { kind: OrgKind; name: string; sortOrder: number }[]) => {
+    for (const c of children) if (!canContain(parent.kind, c.kind)) throw new Error(`${parent.kind} cannot hold ${c.kind}`);
+    return insertOrgChildren(db, parent, children);
+  };
+  if (!canContain(null, 'province')) throw new Error('a province cannot be a root');
+  const root = await insertOrg(db, { parentId: null, parentPath: null, kind: 'province', name: '基准省' });
+  const countyIds = await add(root, Array.from({ length: C }, (_, i) => ({ kind: 'county' as const, name: `基准${String(i + 1).padStart(2, '0')}县`, sortOrder: i + 1 })));
+  const place = (i: number) => PLACES[i % PLACES.length]!;
+  const sdIds: number[] = [];
+  for (let c = 0; c < C; c++) {
+    // Subdistrict s (1-based) belongs to county ((s - 1) * C) / S + 1, as before.
+    const mine = Array.from({ length: S }, (_, i) => i + 1).filter((sIdx) => Math.floor(((sIdx - 1) * C) / S) === c);
+    const county = { id: countyIds[c]!, path: `${root.path}${countyIds[c]}/`, kind: 'county' as const };
+    sdIds.push(...(await add(county, mine.map((sIdx) => ({ kind: 'subdistrict' as const, name: `${place(sIdx)}${String(sIdx).padStart(3, '0')}街道`, sortOrder: sIdx })))));
+  }
+  const sdPath = new Map<number, string>();
+  const paths = await sql<{ id: number; path: string }>`SELECT id, path FROM org_unit WHERE kind = 'subdistrict' AND path LIKE ${`${root.path}%`}`.execute(db);
+  for (const r of paths.rows) sdPath.set(r.id, r.path);
+  // Village v (1-based) belongs to subdistrict ((v - 1) * S) / N + 1, as before.
+  const groups: { kind: OrgKind; name: string; sortOrder: number }[][] = Array.from({ length: S }, () => []);
+  for (let v = 1; v <= N; v++) {
+    const community = v % 10 === 0;
+    groups[Math.floor(((v - 1) * S) / N)]!.push({
+      kind: community ? 'community' : 'village',
+      name: `${place(v)}${place(Math.floor(v / PLACES.length))}${String(v).padStart(5, '0')}${community ? '社区' : '村'}`,
+      sortOrder: v,
+    });
+  }
+  const villageIds: number[] = [];
+  for (let i = 0; i < S; i++) villageIds.push(...(await add({ id: sdIds[i]!, path: sdPath.get(sdIds[i]!)!, kind: 'subdistrict' }, groups[i]!)));
+  if (villageIds.length !== N || villageIds[N - 1]! - villageIds[0]! !== N - 1) throw new Error('village ids are not consecutive: another writer during the build?');
+  const vb = villageIds[0]! - 1; // village ids vb+1..vb+N
+
   const counts = await db.transaction().execute(async (trx) => {
     const run = (q: string) => sql.raw(q).execute(trx);
     // A scratch database: skip FK triggers while bulk loading (the generator keeps every reference valid).
     await run(`SET LOCAL session_replication_role = replica`);
-    const base = Number((await sql<{ m: number }>`SELECT coalesce(max(id), 0)::int AS m FROM org_unit`.execute(trx)).rows[0]!.m);
-    const cb = base; // county ids cb+1..cb+C
-    const sb = cb + C; // subdistrict ids
-    const vb = sb + S; // village ids vb+1..vb+N
-    await run(`
-      INSERT INTO org_unit (id, parent_id, kind, name, path, sort_order) OVERRIDING SYSTEM VALUE
-      SELECT ${cb} + c, ${root.id}, 'county', '基准' || lpad(c::text, 2, '0') || '县', '${root.path}' || (${cb} + c) || '/', c
-      FROM generate_series(1, ${C}) c`);
-    await run(`
-      INSERT INTO org_unit (id, parent_id, kind, name, path, sort_order) OVERRIDING SYSTEM VALUE
-      SELECT ${sb} + s, p.id, 'subdistrict', ${arr(PLACES)}[(s % ${PLACES.length}) + 1] || lpad(s::text, 3, '0') || '街道', p.path || (${sb} + s) || '/', s
-      FROM generate_series(1, ${S}) s JOIN org_unit p ON p.id = ${cb} + ((s - 1) * ${C}) / ${S} + 1`);
-    await run(`
-      INSERT INTO org_unit (id, parent_id, kind, name, path, sort_order) OVERRIDING SYSTEM VALUE
-      SELECT ${vb} + v, p.id, CASE WHEN v % 10 = 0 THEN 'community' ELSE 'village' END,
-        ${arr(PLACES)}[(v % ${PLACES.length}) + 1] || ${arr(PLACES)}[((v / ${PLACES.length}) % ${PLACES.length}) + 1]
-          || lpad(v::text, 5, '0') || CASE WHEN v % 10 = 0 THEN '社区' ELSE '村' END,
-        p.path || (${vb} + v) || '/', v
-      FROM generate_series(1, ${N}) v JOIN org_unit p ON p.id = ${sb} + ((v - 1)::bigint * ${S}) / ${N} + 1`);
-    await run(`SELECT setval(pg_get_serial_sequence('org_unit', 'id'), ${vb + N})`);
-
     const tb = Number((await sql<{ m: number }>`SELECT coalesce(max(id), 0)::int AS m FROM term`.execute(trx)).rows[0]!.m);
     await run(`
       INSERT INTO term (id, org_unit_id, ordinal, election_date, start_date, end_date) OVERRIDING SYSTEM VALUE
@@ -131,7 +147,7 @@ export async function buildDataset(db: Kysely<Database>, villages: number, log: 
       JOIN term t ON t.id = ${tb} + (v - 1) * 2 + k`);
     const n = await sql<{ people: number; terms: number; posts: number }>`
       SELECT (SELECT count(*) FROM person)::int AS people, (SELECT count(*) FROM term)::int AS terms, (SELECT count(*) FROM post)::int AS posts`.execute(trx);
-    return { ...n.rows[0]!, cb, vb };
+    return { ...n.rows[0]! };
   });
   log(`  generated in ${((performance.now() - started) / 1000).toFixed(1)} s; analysing …`);
   await sql`ANALYZE`.execute(db);
@@ -162,12 +178,9 @@ export async function addEmptyVillages(db: Kysely<Database>, root: { id: number;
   const out: { id: number; name: string }[][] = [];
   for (let s = 0; s < sets; s++) {
     const sd = await insertOrg(db, { parentId: county.id, parentPath: county.path, kind: 'subdistrict', name: `导入基准街道${s + 1}` });
-    const r = await sql.raw<{ id: number; name: string }>(`
-      WITH ids AS (SELECT nextval(pg_get_serial_sequence('org_unit', 'id'))::int AS id, i FROM generate_series(1, ${perSet}) i)
-      INSERT INTO org_unit (id, parent_id, kind, name, path, sort_order) OVERRIDING SYSTEM VALUE
-      SELECT id, ${sd.id}, 'village', '导入${seq}-' || ${s + 1} || '组' || lpad(i::text, 5, '0') || '村', '${sd.path}' || id || '/', i FROM ids
-      RETURNING id, name`).execute(db);
-    out.push(r.rows.sort((a, b) => a.id - b.id));
+    const kids = Array.from({ length: perSet }, (_, i) => ({ kind: 'village' as const, name: `导入${seq}-${s + 1}组${String(i + 1).padStart(5, '0')}村`, sortOrder: i + 1 }));
+    const ids = await insertOrgChildren(db, sd, kids);
+    out.push(ids.map((id, i) => ({ id, name: kids[i]!.name })));
   }
   await sql`ANALYZE org_unit`.execute(db);
   return out;

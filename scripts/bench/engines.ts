@@ -6,6 +6,8 @@ import { createDb, createScratchDatabase, migrateToLatest, type DbHandle, type E
 export interface BenchDb {
   engine: Engine;
   handle: DbHandle;
+  /** PostgreSQL: the scratch database's connection string (other processes may open it). */
+  url?: string;
   /** Closes the connection and, for PostgreSQL, drops the scratch database. */
   dispose(): Promise<void>;
 }
@@ -59,5 +61,5 @@ export async function openPostgres(serverUrl: string): Promise<BenchDb> {
     await dispose();
     throw err;
   }
-  return { engine: 'postgresql', handle, dispose };
+  return { engine: 'postgresql', handle, url: scratch.url, dispose };
 }

@@ -7,15 +7,12 @@
 //   5c. a 1,000-pledge combined PDF through its endpoint vs bare pdfkit drawing the same pages
 //                                                                             target ≤ 1.5×
 import { randomBytes } from 'node:crypto';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
-import SVGtoPDF from 'svg-to-pdfkit';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@qingfeng/db';
-import { fontBuffer } from '../../api/src/pdf/font.ts';
 import { sha256Hex } from '../../api/src/pdf/hash.ts';
 import { insertCampaign, insertTemplate, insertVersion } from '../../api/src/modules/pledges/queries.ts';
 import { drawnSignaturePng } from '../../api/src/modules/pledges/png.ts';
+import { barePledgePdf } from '../../api/src/modules/pledges/bench.ts';
 import { publicLimiters } from '../../api/src/modules/pledges/rate-limit.ts';
 import type { Dataset } from './dataset.ts';
 import { expectOk, ORIGIN, type Client } from './http.ts';
@@ -30,7 +27,7 @@ const PARAGRAPHS = [
   '如有违反，自愿接受组织处理。',
 ];
 
-async function newCampaign(db: Kysely<Database>, data: Dataset, title: string) {
+export async function newCampaign(db: Kysely<Database>, data: Dataset, title: string) {
   const now = new Date();
   const t = await insertTemplate(db, { orgUnitId: data.rootId, name: '廉洁自律承诺书', audience: '', createdBy: null, now });
   const v = await insertVersion(db, { templateId: t.id, title: '廉洁自律承诺书', paragraphs: PARAGRAPHS, note: '', createdBy: null, now, publish: true });
@@ -42,24 +39,24 @@ async function newCampaign(db: Kysely<Database>, data: Dataset, title: string) {
  * Signatures as raw rows (documents first: each signature references its registry row), set-based:
  * `where` picks the signers (alias ps) to sign. Returns how many were inserted.
  */
-async function rawSignatures(db: Kysely<Database>, campaign: { id: number; versionId: number }, userId: number, png: Uint8Array, where: ReturnType<typeof sql>) {
+export async function rawSignatures(db: Kysely<Database>, campaign: { id: number; versionId: number }, userId: number, png: Uint8Array, where: ReturnType<typeof sql>) {
   await sql`
     INSERT INTO document (number, kind, title, org_unit_id, content_sha256, created_by, created_at)
     SELECT 'QFB-' || ${campaign.id} || '-' || ps.person_id, 'pledge', '廉洁自律承诺书', p.org_unit_id, repeat('a', 64), ${userId}, now()
     FROM pledge_signer ps JOIN person p ON p.id = ps.person_id WHERE ps.campaign_id = ${campaign.id} AND ${where}`.execute(db);
   const r = await sql`
-    INSERT INTO pledge_signature (campaign_id, person_id, template_version_id, org_unit_id, signer_name, signed_at, ip, user_agent,
-      auth_method, user_id, text_sha256, image_png, image_sha256, verification_code, verify_url, document_id)
-    SELECT ${campaign.id}, ps.person_id, ${campaign.versionId}, p.org_unit_id, p.name, now(), '10.0.0.1', 'bench',
+    INSERT INTO pledge_signature (campaign_id, person_id, template_version_id, org_unit_id, signer_name, campaign_title, org_name,
+      header_org_name, signed_at, ip, user_agent, auth_method, user_id, text_sha256, image_png, image_sha256, verification_code, verify_url, document_id)
+    SELECT ${campaign.id}, ps.person_id, ${campaign.versionId}, p.org_unit_id, p.name, '基准测试承诺书签署活动', o.name, '基准测试', now(), '10.0.0.1', 'bench',
       'password', ${userId}, repeat('b', 64), ${png}, ${sha256Hex(png)}, 'B' || ${campaign.id} || '-' || ps.person_id, ${ORIGIN} || '/verify/x', d.id
-    FROM pledge_signer ps JOIN person p ON p.id = ps.person_id
+    FROM pledge_signer ps JOIN person p ON p.id = ps.person_id JOIN org_unit o ON o.id = p.org_unit_id
     JOIN document d ON d.number = 'QFB-' || ${campaign.id} || '-' || ps.person_id
     WHERE ps.campaign_id = ${campaign.id} AND ${where}`.execute(db);
   return Number(r.numAffectedRows ?? 0);
 }
 
 /** The dashboard's figures in the plainest SQL: one aggregate over signers and their first signatures. */
-async function rawDashboard(db: Kysely<Database>, campaignId: number, rootPath: string) {
+export async function rawDashboard(db: Kysely<Database>, campaignId: number, rootPath: string) {
   return sql`
     SELECT p.org_unit_id, count(*)::int AS total, count(s.id)::int AS signed,
            count(*) FILTER (WHERE s.id IS NULL AND current_date <= c.due_date)::int AS pending,
@@ -71,33 +68,6 @@ async function rawDashboard(db: Kysely<Database>, campaignId: number, rootPath: 
     LEFT JOIN pledge_signature s ON s.campaign_id = ps.campaign_id AND s.person_id = ps.person_id AND s.supersedes_id IS NULL
     WHERE ps.campaign_id = ${campaignId} AND o.path LIKE ${`${rootPath}%`}
     GROUP BY p.org_unit_id`.execute(db);
-}
-
-/** The same pages as the combined PDF, drawn by pdfkit alone (same font file, image and QR code). */
-async function barePdfkit(pages: { name: string; code: string; url: string; png: Uint8Array }[]): Promise<number> {
-  const doc = new PDFDocument({ size: 'A4', margins: { top: 58, bottom: 54, left: 42, right: 42 } });
-  let bytes = 0;
-  doc.on('data', (c: Buffer) => (bytes += c.length));
-  const done = new Promise<void>((resolve) => doc.on('end', resolve));
-  doc.registerFont('regular', fontBuffer('regular'));
-  doc.registerFont('bold', fontBuffer('bold'));
-  for (const [i, p] of pages.entries()) {
-    if (i > 0) doc.addPage();
-    doc.font('bold').fontSize(18).text('廉洁自律承诺书', { align: 'center' });
-    doc.font('regular').fontSize(9.5).text('基准测试承诺书签署活动（第 1 版）', { align: 'center' });
-    doc.moveDown();
-    for (const para of PARAGRAPHS) doc.fontSize(11.5).text(para, { indent: 23, lineGap: 3 });
-    const y = doc.y + 14;
-    doc.image(Buffer.from(p.png), 242, y, { fit: [160, 54] });
-    doc.fontSize(11.5).text(`姓名：${p.name}`, 146, y + 60);
-    doc.text('签署时间：2024年3月2日 09:00', 146, y + 96);
-    SVGtoPDF(doc, await QRCode.toString(p.url, { type: 'svg', margin: 0 }), 467, y, { width: 86, height: 86 });
-    doc.fontSize(8.5).text(`核验码 ${p.code}`, 427, y + 102);
-    doc.fontSize(8.5).text('编号 QF-2024-000001', 42, 800, { lineBreak: false });
-  }
-  doc.end();
-  await done;
-  return bytes;
 }
 
 export async function benchPledges(db: Kysely<Database>, client: Client, data: Dataset, opts: { runs: number; signs: number }): Promise<Figure[]> {
@@ -195,7 +165,7 @@ export async function benchPledges(db: Kysely<Database>, client: Client, data: D
     warmup: 1,
     runs: Math.min(opts.runs, 3),
     ours: async () => (bytes = (await (await expectOk(await client.get(pdfPath), 'combined PDF')).arrayBuffer()).byteLength),
-    baseline: () => barePdfkit(bare),
+    baseline: () => barePledgePdf(bare, PARAGRAPHS),
     budgetMs: 180_000,
   });
   const pdfRatio = pdf.oursMs / pdf.baselineMs;

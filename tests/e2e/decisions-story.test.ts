@@ -3,7 +3,8 @@
 // (an ordinary item over the 三重一大 amount), enter opinions in speaking order (reordered with the
 // keyboard buttons), votes and outcome, close the item, and download the minutes PDF (pdftotext).
 // Then the secretary of 柳河村 on a phone: only the own village, the item in progress and its
-// 四议两公开 stepper. Screenshots at 1440 and 390 px go to SHOTS_DIR.
+// 四议两公开 stepper. Also an attachment through the page (a renamed executable refused). Screenshots at
+// 1440 and 390 px go to SHOTS_DIR.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -174,6 +175,22 @@ describe.skipIf(!chromiumPath)('三重一大 decisions in the browser (issue 6)'
     expect(text).toContain('金额达到三重一大标准');
     expect(text).toContain('主持人（签字）');
     writeFileSync(join(process.env.QINGFENG_SHOTS_DIR ?? '/tmp/qf-shots', '6-minutes.pdf'), (await import('node:fs')).readFileSync(path));
+  });
+
+  it('attaches a minutes scan (type by content: an executable named .pdf is refused)', async () => {
+    await page.goto(itemUrls[0]!);
+    await page.waitForLoadState('networkidle');
+    const fake = join(dir, 'minutes-scan.pdf');
+    writeFileSync(fake, Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00]));
+    await page.locator('#file').setInputFiles(fake);
+    await page.getByRole('button', { name: '上传' }).click();
+    await page.getByText('只能上传 PDF、JPEG 或 PNG 文件').waitFor();
+    const real = join(dir, '会议记录扫描件.pdf');
+    writeFileSync(real, '%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+    await page.locator('#file').setInputFiles(real);
+    await page.getByRole('button', { name: '上传' }).click();
+    await page.getByRole('link', { name: '会议记录扫描件.pdf' }).waitFor();
+    await shot(page, '6-09-attachment-1440');
   });
 
   it('the secretary of 柳河村 sees only the own village, with the item in progress and its steps (phone)', async () => {

@@ -536,6 +536,84 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
       await aud.close();
     }
   });
+
+  it('says when a page is out of range, and downloads the whole scope’s office 花名册 in one click (issue 10 items 6, 11, 5)', async () => {
+    await page.goto(`${server.url}/people?page=999`);
+    await page.getByText('第 999 页超出范围').waitFor();
+    await shot(page, '10-08-people-out-of-range');
+    await page.getByRole('link', { name: '回到第一页' }).click();
+    await page.waitForURL(/\/people$/);
+    expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
+
+    await page.goto(`${server.url}/roster`);
+    const pdf = await download(page, '[data-testid="scope-roster-pdf"]', 'scope-roster.pdf');
+    const text = execFileSync('pdftotext', ['-layout', pdf.path, '-'], { encoding: 'utf8' });
+    expect(text).toContain('村（社区）“两委”成员花名册');
+    expect(text).toContain('党组织书记、村委会主任');
+    expect(text).toMatch(/制表单位：.*制表人：.*审核人：.*日期：/);
+    // The watermark (the downloader and the time) is not in the extracted text.
+    expect(text).not.toContain('李党建');
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdf.path, join(dir, 'scope-roster')]);
+    const xlsx = await download(page, '[data-testid="scope-roster-xlsx"]', 'scope-roster.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+    expect(wb.worksheets[0]!.name).toBe('两委成员花名册');
+    const rows: string[] = [];
+    wb.worksheets[0]!.eachRow((row) => rows.push(JSON.stringify(row.values)));
+    expect(rows.join('\n')).toContain('党组织书记、村委会主任');
+    expect(String(wb.getWorksheet('汇总')!.getCell('A2').value)).toContain('统计时点：截至');
+  });
+
+  it('shows the audit log in Chinese with names and exports it (issue 10 item 12)', async () => {
+    const aud = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    const p = await aud.newPage();
+    try {
+      await p.goto(`${server.url}/login`);
+      await p.waitForLoadState('networkidle');
+      await p.locator('#username').fill('shenji');
+      await p.locator('#password').fill('Shencha#2026-ok');
+      await p.getByRole('button', { name: '登录' }).click();
+      await p.getByRole('heading', { name: '首页' }).waitFor();
+      await p.goto(`${server.url}/audit?kind=post.deleted`);
+      const table = p.locator('tbody');
+      await table.getByText('删除“赵丽”误录的').waitFor();
+      expect(await table.innerText()).toContain('原因：录入错误，此人未当选');
+      expect(await table.innerText()).not.toMatch(/sessionId|personId/);
+      await p.locator('#actor').selectOption({ label: '李党建（dangjian）' });
+      await p.locator('#kind').selectOption({ label: '全部' });
+      await p.getByRole('button', { name: '筛选' }).click();
+      await p.waitForURL(/actor=\d+/);
+      expect(await table.innerText()).toContain('为“李秀英”新增任职');
+      await shot(p, '10-09-audit-1440');
+      const dl = await download(p, '[data-testid="audit-xlsx"]', 'audit.xlsx');
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(dl.bytes as unknown as ArrayBuffer);
+      const ws = wb.getWorksheet('审计日志')!;
+      const cells: string[] = [];
+      ws.eachRow((row) => cells.push(JSON.stringify(row.values)));
+      expect(cells.join('\n')).toContain('李党建');
+      // The export is itself in the log.
+      await p.goto(`${server.url}/audit?kind=export.downloaded`);
+      await table.getByText(/导出.*审计日志 Excel/).first().waitFor();
+      await p.setViewportSize({ width: 390, height: 844 });
+      await shot(p, '10-10-audit-390');
+    } finally {
+      await aud.close();
+    }
+  });
+
+  it('takes the people, roster and report pages at 1440 and 390 px', async () => {
+    for (const [width, height, tag] of [[1440, 900, '1440'], [390, 844, '390']] as const) {
+      const c = await browser.newContext({ locale: 'zh-CN', viewport: { width, height }, storageState: await ctx.storageState() });
+      const p = await c.newPage();
+      for (const [path, name] of [['/people', 'people'], ['/roster', 'roster'], [`/roster/${villageId}`, 'village'], ['/reports/committee-structure', 'report']] as const) {
+        await p.goto(`${server.url}${path}`);
+        await p.waitForLoadState('networkidle');
+        await shot(p, `10-11-${name}-${tag}`);
+      }
+      await c.close();
+    }
+  });
 });
 
 describe.skipIf(!chromiumPath)('the demo subdistrict’s structure report (issue 3)', () => {

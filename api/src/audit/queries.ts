@@ -91,6 +91,60 @@ export interface AuditFilter {
 
 /** Events in the caller's scope: those tied to an org in the subtree, or done by a user of the subtree. */
 export async function listAuditEvents(db: Kysely<Database>, f: AuditFilter) {
+  const q = auditEventsQuery(db, f);
+  const [items, total] = await Promise.all([
+    q
+      .select(AUDIT_LIST_COLUMNS)
+      .orderBy('e.id', 'desc')
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize)
+      .execute(),
+    q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: total.n, page: f.page, pageSize: f.pageSize };
+}
+
+const AUDIT_LIST_COLUMNS = [
+  'e.id',
+  'e.occurred_at',
+  'e.kind',
+  'e.actor_user_id',
+  'e.actor_username',
+  'e.actor_display_name',
+  'e.actor_role',
+  'e.ip',
+  'e.user_agent',
+  'e.object_type',
+  'e.object_id',
+  'e.org_unit_id',
+  'o.name as org_name',
+  'o.kind as org_kind',
+  'e.details',
+  'e.hash',
+] as const;
+
+/** The first `limit` events of a filter, newest first (for the Excel export), and how many match. */
+export async function exportAuditEvents(db: Kysely<Database>, f: Omit<AuditFilter, 'page' | 'pageSize'>, limit: number) {
+  const q = auditEventsQuery(db, f);
+  const [items, total] = await Promise.all([
+    q.select(AUDIT_LIST_COLUMNS).orderBy('e.id', 'desc').limit(limit).execute(),
+    q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: total.n };
+}
+
+/** Who acted in the scope (for the operator filter): each user once, by name. */
+export async function auditActors(db: Kysely<Database>, f: Pick<AuditFilter, 'scopePath' | 'includeUnattributed'>) {
+  return auditEventsQuery(db, f)
+    .where('e.actor_user_id', 'is not', null)
+    .select(['e.actor_user_id as id', sql<string>`max(coalesce(e.actor_display_name, e.actor_username, ''))`.as('name'), sql<string>`max(coalesce(e.actor_username, ''))`.as('username')])
+    .groupBy('e.actor_user_id')
+    .orderBy('name')
+    .limit(500)
+    .execute();
+}
+
+function auditEventsQuery(db: Kysely<Database>, f: Omit<AuditFilter, 'page' | 'pageSize'>) {
   let q = db
     .selectFrom('audit_event as e')
     .leftJoin('org_unit as o', 'o.id', 'e.org_unit_id')
@@ -110,30 +164,5 @@ export async function listAuditEvents(db: Kysely<Database>, f: AuditFilter) {
   if (f.objectId) q = q.where('e.object_id', '=', f.objectId);
   if (f.from) q = q.where('e.occurred_at', '>=', f.from);
   if (f.to) q = q.where('e.occurred_at', '<', f.to);
-  const [items, total] = await Promise.all([
-    q
-      .select([
-        'e.id',
-        'e.occurred_at',
-        'e.kind',
-        'e.actor_user_id',
-        'e.actor_username',
-        'e.actor_display_name',
-        'e.actor_role',
-        'e.ip',
-        'e.user_agent',
-        'e.object_type',
-        'e.object_id',
-        'e.org_unit_id',
-        'o.name as org_name',
-        'e.details',
-        'e.hash',
-      ])
-      .orderBy('e.id', 'desc')
-      .limit(f.pageSize)
-      .offset((f.page - 1) * f.pageSize)
-      .execute(),
-    q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: total.n, page: f.page, pageSize: f.pageSize };
+  return q;
 }

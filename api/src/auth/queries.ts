@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database } from '@qingfeng/db';
 import type { SessionUser } from '../context.ts';
 
@@ -26,8 +26,7 @@ export async function insertSession(
     .execute();
 }
 
-/** The session with its user, or undefined. Disabled users have no valid sessions. */
-export async function findSessionWithUser(db: Kysely<Database>, sessionId: string) {
+function sessionQuery(db: Kysely<Database>, sessionId: string) {
   return db
     .selectFrom('session as s')
     .innerJoin('app_user as u', 'u.id', 's.user_id')
@@ -49,8 +48,27 @@ export async function findSessionWithUser(db: Kysely<Database>, sessionId: strin
       'o.name as org_name',
       'o.active as org_active',
     ])
-    .where('s.id', '=', sessionId)
-    .executeTakeFirst();
+    // Issue 12: the settings' cache counter in the same round trip (primary-key lookup).
+    .select((eb) => eb.selectFrom('cache_version').select('version').where('name', '=', 'setting').as('settings_version'))
+    .where('s.id', '=', sessionId);
+}
+
+type SessionQueryRow = Awaited<ReturnType<ReturnType<typeof sessionQuery>['executeTakeFirstOrThrow']>>;
+// Every signed-in request runs this statement: built and compiled once per database handle, then
+// executed with the id as its only parameter (building it each time cost as much as running it).
+const SESSION_ID_MARK = '\u0000session-id';
+const compiledSessionQueries = new WeakMap<Kysely<Database>, CompiledQuery<SessionQueryRow>>();
+
+/** The session with its user, or undefined. Disabled users have no valid sessions. */
+export async function findSessionWithUser(db: Kysely<Database>, sessionId: string): Promise<SessionQueryRow | undefined> {
+  let template = compiledSessionQueries.get(db);
+  if (!template) {
+    template = sessionQuery(db, SESSION_ID_MARK).compile();
+    if (template.parameters.filter((p) => p === SESSION_ID_MARK).length !== 1) throw new Error('session query: the id must be bound exactly once');
+    compiledSessionQueries.set(db, template);
+  }
+  const parameters = template.parameters.map((p) => (p === SESSION_ID_MARK ? sessionId : p));
+  return (await db.executeQuery<SessionQueryRow>({ ...template, parameters })).rows[0];
 }
 
 export type SessionRow = NonNullable<Awaited<ReturnType<typeof findSessionWithUser>>>;

@@ -4,15 +4,16 @@ import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { Kysely } from 'kysely';
 import type { Database } from '@qingfeng/db';
 import type { AppEnv } from '../context.ts';
-import { loadSettings } from '../modules/settings/queries.ts';
+import { cachedSettings } from '../modules/settings/cache.ts';
 import { generateSecureRandomString, hashSecret, parseToken, secretMatches } from './tokens.ts';
 import { needsActivityWrite, sessionState, type SessionLifetimes } from './rules.ts';
 import * as q from './queries.ts';
+import { sessionRow } from './session-cache.ts';
 
 export const SESSION_COOKIE = 'session';
 
-export async function sessionLifetimes(db: Kysely<Database>): Promise<SessionLifetimes> {
-  const s = await loadSettings(db);
+export async function sessionLifetimes(db: Kysely<Database>, settingsVersion?: number | null): Promise<SessionLifetimes> {
+  const s = await cachedSettings(db, settingsVersion);
   return { inactivityMs: s['session.inactivityMinutes'] * 60_000, absoluteMs: s['session.absoluteHours'] * 3_600_000 };
 }
 
@@ -27,7 +28,7 @@ export async function createSession(db: Kysely<Database>, userId: number, now: D
 export async function validateSessionToken(db: Kysely<Database>, token: string, now: Date) {
   const parsed = parseToken(token);
   if (!parsed) return null;
-  const row = await q.findSessionWithUser(db, parsed.id);
+  const row = await sessionRow(db, parsed.id, () => q.findSessionWithUser(db, parsed.id));
   if (!row) return null;
   if (!secretMatches(parsed.secret, row.secret_hash)) return null;
   // A disabled user, or one whose org unit was deactivated, has no valid sessions.
@@ -35,7 +36,7 @@ export async function validateSessionToken(db: Kysely<Database>, token: string, 
     await q.deleteSession(db, row.session_id);
     return null;
   }
-  const state = sessionState({ createdAt: row.created_at, lastVerifiedAt: row.last_verified_at }, now, await sessionLifetimes(db));
+  const state = sessionState({ createdAt: row.created_at, lastVerifiedAt: row.last_verified_at }, now, await sessionLifetimes(db, row.settings_version));
   if (state !== 'valid') {
     await q.deleteSession(db, row.session_id);
     return null;

@@ -108,6 +108,11 @@ async function insertSignature(trx: Kysely<Database>, s: DemoSignature, audit: (
     createdBy: null,
     now: s.signedAt,
   });
+  const names = await sql<{ campaignTitle: string; headerOrgName: string; orgName: string }>`
+    SELECT c.title AS "campaignTitle", co.name AS "headerOrgName", o.name AS "orgName"
+    FROM pledge_campaign c JOIN org_unit co ON co.id = c.org_unit_id JOIN org_unit o ON o.id = ${s.signer.orgUnitId}
+    WHERE c.id = ${s.campaignId}`.execute(trx);
+  const { campaignTitle, headerOrgName, orgName } = names.rows[0]!;
   const row = await trx
     .insertInto('pledge_signature')
     .values({
@@ -116,6 +121,9 @@ async function insertSignature(trx: Kysely<Database>, s: DemoSignature, audit: (
       template_version_id: s.versionId,
       org_unit_id: s.signer.orgUnitId,
       signer_name: s.signer.name,
+      campaign_title: campaignTitle,
+      org_name: orgName,
+      header_org_name: headerOrgName,
       signed_at: s.signedAt,
       ip: `10.12.${(s.seed >> 8) & 255}.${(s.seed & 255) || 1}`,
       user_agent: UA[s.seed % UA.length]!,

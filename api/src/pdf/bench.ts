@@ -34,8 +34,9 @@ export function syntheticRosterLines(n: number): RosterLine[] {
       ethnicity: ETHNIC[i % ETHNIC.length]!,
       politicalStatus: POLITICAL[i % POLITICAL.length]!,
       education: EDUCATION[(i * 3) % EDUCATION.length]!,
-      committee: party ? '党组织' : '村委会',
-      position: i % 7 === 0 ? '书记' : i % 7 === 3 ? '主任' : i % 7 === 1 || i % 7 === 4 ? (party ? '副书记' : '副主任') : '委员',
+      posts: `${party ? '党组织' : '村委会'}${i % 7 === 0 ? '书记' : i % 7 === 3 ? '主任' : i % 7 === 1 || i % 7 === 4 ? (party ? '副书记' : '副主任') : '委员'}`,
+      since: '2021.01.15',
+      how: '换届选举',
       idNumber: `3703**********${String((i * 7) % 10000).padStart(4, '0')}`,
       marks: i % 7 === 0 ? '一肩挑' : i % 11 === 0 ? '交叉任职' : '',
     });
@@ -55,7 +56,7 @@ export function syntheticRoster(rows: number): RosterDocument {
         kind: 'village',
         term: { ordinal: 12, electionDate: '2021-01-15' },
         lines,
-        summary: { members: rows, party: lines.filter((l) => l.committee === '党组织').length, residents: lines.filter((l) => l.committee !== '党组织').length, dualRoleHolder: '王建国', crossServing: 0 },
+        summary: { members: rows, party: lines.filter((l) => l.posts.startsWith('党组织')).length, residents: lines.filter((l) => !l.posts.startsWith('党组织')).length, dualRoleHolder: '王建国', crossServing: 0 },
       },
     ],
   };

@@ -181,13 +181,15 @@ describe(`roster PDF (${engineLabel()})`, () => {
     expect(text).toContain('第2届（2021年1月15日换届）');
     // Party committee first, in position order, then the residents' committee; one row per post.
     const rows = text.split('\n').filter((l) => /^\d+ /.test(l));
-    expect(rows.map((r) => r.split(' ').slice(0, 2).join(' '))).toEqual(['1 李建国', '2 王秀英', '3 李建国', '4 王秀英', '5 欧阳晓明']);
-    expect(rows[0]).toMatch(/^1 李建国 男 1975\.06 50 汉族 中共党员 大学本科 党组织 书记 \*{14}\d{3}[\dX] 一肩挑$/);
-    expect(rows[1]).toContain('副书记');
+    // One row per person, posts combined (the office 花名册, issue 10 item 11).
+    expect(rows.map((r) => r.split(' ').slice(0, 2).join(' '))).toEqual(['1 李建国', '2 王秀英', '3 欧阳晓明']);
+    expect(rows[0]).toMatch(/^1 李建国 男 1975\.06 50 汉族 中共党员 大学本科 党组织书记、村委会主任 2021\.01\.15 换届选举 \*{14}\d{3}[\dX] 一肩挑$/);
+    expect(rows[1]).toContain('党组织副书记、村委会委员');
     expect(rows[1]).toContain('交叉任职');
-    expect(rows[2]).toContain('村委会 主任');
-    expect(rows[4]).toMatch(/欧阳晓明 男 1968\.11 57 汉族 群众 高中 村委会 委员/);
-    expect(rows[4]).not.toContain('一肩挑');
+    expect(rows[2]).toMatch(/欧阳晓明 男 1968\.11 57 汉族 群众 高中 村委会委员 2021\.01\.15 换届选举/);
+    expect(rows[2]).not.toContain('一肩挑');
+    // The signature block.
+    expect(text).toMatch(/制表单位：东风村 制表人： 审核人： 日期：2026年3月2日/);
     // The post that ended in 2023 is not on a roster as of 2026.
     expect(text).not.toContain('赵离任');
     expect(text).not.toMatch(/370302\d{12}/);
@@ -261,8 +263,9 @@ describe(`roster PDF (${engineLabel()})`, () => {
     expect(text).toContain('东风村 第2届');
     expect(text).toContain('青石社区 第1届');
     expect(text).toContain('长岭村 第3届');
-    expect(text).toMatch(/1 陈静 女 1985\.02 41 汉族 中共党员 研究生（硕士） 党组织 书记/);
-    expect(text).toMatch(/2 刘强 男 .* 居委会 主任/);
+    expect(text).toMatch(/1 陈静 女 1985\.02 41 汉族 中共党员 研究生（硕士） 党组织书记 2021\.01\.16/);
+    expect(text).toContain('2 刘强 男 1979.09 46 汉族 中共党员 大学本科 居委会主任');
+    expect(text).toMatch(/2 刘强 男 .* 居委会主任/);
     expect(text).toContain('长岭村（续）');
   });
 

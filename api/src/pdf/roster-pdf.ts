@@ -3,12 +3,12 @@
 // (ID numbers already masked there for roles that do not maintain rosters).
 import type { OrgKind } from '@qingfeng/db';
 import type { RosterRow } from '../modules/roster/queries.ts';
-import { codeLabel, committeeName, committeeShortName, EDUCATION_LABELS, ethnicityLabel, GENDER_LABELS, POLITICAL_STATUS_LABELS } from '../modules/roster/labels.ts';
-import { positionLabel } from '../modules/roster/rules.ts';
+import { codeLabel, committeeName, EDUCATION_LABELS, ethnicityLabel, GENDER_LABELS, POLITICAL_STATUS_LABELS } from '../modules/roster/labels.ts';
 import type { PdfBuilder } from './document.ts';
 import { chineseDate } from '../time.ts';
 import { drawRegister, type RegisterSpec } from './register.ts';
 import type { TableColumn } from './table.ts';
+import { combinedHow, combinedPosts, earliestStart, rosterByPerson } from '../modules/roster/book.ts';
 
 /** One printed row: exactly what the page shows (and what the content hash covers). */
 export interface RosterLine {
@@ -20,8 +20,12 @@ export interface RosterLine {
   ethnicity: string;
   politicalStatus: string;
   education: string;
-  committee: string;
-  position: string;
+  /** The person's posts on the date, combined: 党组织书记、村委会主任. */
+  posts: string;
+  /** 任职时间: the earliest start of those posts, 'YYYY.MM.DD'. */
+  since: string;
+  /** 产生方式, combined. */
+  how: string;
   /** Full or masked, as the viewer may see it. */
   idNumber: string;
   /** 一肩挑 / 交叉任职, or ''. */
@@ -52,7 +56,6 @@ export function rosterTitle(org: { name: string; kind: OrgKind }): string {
 
 export { chineseDate } from '../time.ts';
 
-const committeeLabel = committeeShortName;
 
 /**
  * Shapes the roster module's rows into sections: one per village in `villages` order (villages with no
@@ -78,12 +81,13 @@ export function buildRosterDocument(
     const persons = new Map<number, RosterRow>();
     for (const r of list) persons.set(r.person_id, r);
     const dual = list.find((r) => r.dualRole);
+    const entries = rosterByPerson(list);
     sections.push({
       orgId: v.id,
       name: v.name,
       kind: v.kind,
       term: first ? { ordinal: first.term_ordinal, electionDate: first.election_date } : null,
-      lines: list.map((r) => ({
+      lines: entries.map(({ first: r, posts }) => ({
         name: r.name,
         gender: codeLabel(GENDER_LABELS, r.gender) ?? r.gender,
         born: r.birth_date.slice(0, 7).replace('-', '.'),
@@ -91,8 +95,9 @@ export function buildRosterDocument(
         ethnicity: ethnicityLabel(r.ethnicity),
         politicalStatus: codeLabel(POLITICAL_STATUS_LABELS, r.political_status) ?? r.political_status,
         education: codeLabel(EDUCATION_LABELS, r.education_highest) ?? r.education_highest,
-        committee: committeeLabel(r.committee, v.kind),
-        position: positionLabel(r.committee, r.position),
+        posts: combinedPosts(posts, v.kind),
+        since: earliestStart(posts).replaceAll('-', '.'),
+        how: combinedHow(posts),
         idNumber: r.id_number,
         marks: r.dualRole ? '一肩挑' : r.crossServing ? '交叉任职' : '',
       })),
@@ -114,14 +119,20 @@ export const ROSTER_COLUMNS: TableColumn<RosterLine>[] = [
   { header: '性别', width: 3, align: 'center', value: (r) => r.gender },
   { header: '出生年月', width: 5.5, align: 'center', value: (r) => r.born },
   { header: '年龄', width: 3, align: 'center', value: (r) => String(r.age) },
-  { header: '民族', width: 4.5, align: 'center', value: (r) => r.ethnicity },
-  { header: '政治面貌', width: 6, align: 'center', value: (r) => r.politicalStatus },
-  { header: '学历\n（最高）', width: 7, align: 'center', value: (r) => r.education },
-  { header: '班子', width: 4, align: 'center', value: (r) => r.committee },
-  { header: '职务', width: 4, align: 'center', value: (r) => r.position },
+  { header: '民族', width: 4, align: 'center', value: (r) => r.ethnicity },
+  { header: '政治面貌', width: 5.5, align: 'center', value: (r) => r.politicalStatus },
+  { header: '学历\n（最高）', width: 6.5, align: 'center', value: (r) => r.education },
+  { header: '职务', width: 13, align: 'center', wrap: true, value: (r) => r.posts },
+  { header: '任职时间', width: 5.5, align: 'center', value: (r) => r.since },
+  { header: '产生方式', width: 5, align: 'center', value: (r) => r.how },
   { header: '公民身份号码', width: 11, align: 'center', value: (r) => r.idNumber },
   { header: '一肩挑/\n交叉任职', width: 5, align: 'center', value: (r) => r.marks },
 ];
+
+/** The signature block under an office register: 制表单位 / 制表人 / 审核人 / 日期. */
+export function signatureLine(orgName: string, madeOn: string): string {
+  return `制表单位：${orgName}　　　　制表人：　　　　　　　　审核人：　　　　　　　　日期：${chineseDate(madeOn)}`;
+}
 
 function termText(term: RosterSection['term']): string {
   return term ? `第${term.ordinal}届（${chineseDate(term.electionDate)}换届）` : '无在届班子';
@@ -135,13 +146,14 @@ function summaryText(s: RosterSection['summary'], kind: OrgKind): string {
 }
 
 /** The roster as a register: title, then per village a heading (when several), a summary line and the table. */
-export function rosterRegister(data: RosterDocument): RegisterSpec<RosterLine> {
+export function rosterRegister(data: RosterDocument, madeOn?: string): RegisterSpec<RosterLine> {
   const single = data.sections.length === 1 && data.sections[0]!.orgId === data.org.id;
   return {
     title: rosterTitle(data.org),
     filters: single ? [`${termText(data.sections[0]!.term)}　截至${chineseDate(data.asOf)}`] : [`截至${chineseDate(data.asOf)}　共${data.sections.length}个村（社区）`],
     columns: ROSTER_COLUMNS,
     noSectionsText: '范围内没有村（社区）。',
+    ...(madeOn && { footer: [signatureLine(data.org.name, madeOn)] }),
     sections: data.sections.map((section) => ({
       ...(!single && { heading: `${section.name}　${termText(section.term)}`, continuation: `${section.name}（续）` }),
       ...(section.term && { summary: summaryText(section.summary, section.kind) }),

@@ -103,7 +103,7 @@ export const pdfRoutes = new Hono<AppEnv>()
       orgName: org.name,
       fileName: `花名册-${org.name}-${asOf}`,
       content: { document: 'roster', idNumbers: scope.fullIdNumbers ? 'full' : 'masked', ...data },
-      register: rosterRegister(data),
+      register: rosterRegister(data, todayInShanghai(c.get('clock').now())),
     });
   })
   .get('/reports/committee-structure.pdf', allow(...ALL_ROLES), v('query', structureQuery), async (c) => {

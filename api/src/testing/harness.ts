@@ -1,7 +1,7 @@
 // Test harness: a freshly migrated database per test file — PGlite by default (cloned from one
 // migrated snapshot, made once per run by global-setup.ts), or a new database on TEST_DATABASE_URL's server.
 import { existsSync, readFileSync } from 'node:fs';
-import { createDb, createScratchDatabase, migrateToLatest, type DbHandle, type Role } from '@qingfeng/db';
+import { createDb, createScratchDatabase, migrateToLatest, type CreateDbOptions, type DbHandle, type Role } from '@qingfeng/db';
 import { createApp, type App } from '../app.ts';
 import type { Clock } from '../context.ts';
 import { hashPassword } from '../auth/tokens.ts';
@@ -28,14 +28,14 @@ export const usingPostgres = () => Boolean(process.env.TEST_DATABASE_URL);
 export const engineLabel = () => (usingPostgres() ? 'postgresql' : 'pglite');
 
 /** A new, migrated, empty database. */
-export async function createTestDb(): Promise<DbHandle> {
+export async function createTestDb(options: { log?: CreateDbOptions['log'] } = {}): Promise<DbHandle> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     snapshot ??= pgliteSnapshot();
-    return createDb({ url: undefined, loadDataDir: await snapshot });
+    return createDb({ url: undefined, loadDataDir: await snapshot, log: options.log });
   }
   const scratch = await createScratchDatabase(url, 'qf_test');
-  const handle = await createDb({ url: scratch.url, max: 5 });
+  const handle = await createDb({ url: scratch.url, max: 5, log: options.log });
   await migrateToLatest(handle.db);
   return {
     ...handle,

@@ -94,6 +94,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       template_version_id integer NOT NULL REFERENCES pledge_template_version(id),
       org_unit_id integer NOT NULL REFERENCES org_unit(id),
       signer_name text NOT NULL,
+      -- Names as printed on the signed PDF (campaign title, the signer's unit, the header's unit): kept,
+      -- so that renaming later never changes the bytes a download draws.
+      campaign_title text NOT NULL,
+      org_name text NOT NULL,
+      header_org_name text NOT NULL,
       signed_at timestamptz NOT NULL,
       ip text,
       user_agent text,

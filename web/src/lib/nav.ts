@@ -17,6 +17,8 @@ export interface NavSection {
 }
 
 const ALL: readonly Role[] = ['admin', 'org_office', 'inspector', 'secretary', 'auditor'];
+/** 三重一大 records: not the system administrator (domain.md §10). */
+const DECISION_ROLES: readonly Role[] = ['org_office', 'inspector', 'secretary', 'auditor'];
 
 export const NAV: NavSection[] = [
   {
@@ -35,9 +37,9 @@ export const NAV: NavSection[] = [
       { href: '/pledges', label: '承诺书签署', roles: ['org_office', 'inspector', 'auditor', 'secretary'], hint: '签署活动、进度（按村）、签署名单与二维码' },
       { href: '/pledges/templates', label: '承诺书模板', roles: ['org_office', 'inspector', 'auditor'], hint: '承诺书正文与版本，发布后不可修改' },
       { href: '/reports/pledges', label: '承诺书统计', roles: ['admin', 'org_office', 'inspector', 'auditor', 'secretary'], hint: '年度签订份数（按村、按活动），可查看明细' },
-      { href: '/decisions', label: '三重一大', roles: ALL, hint: '党工委和村(社区)会议、议题表决、“四议两公开”与规则提示' },
+      { href: '/decisions', label: '三重一大', roles: DECISION_ROLES, hint: '党工委和村(社区)会议、议题表决、“四议两公开”与规则提示' },
       { href: '/decisions/import', label: '三重一大台账导入', roles: ['org_office'], hint: '下载模板，上传 Excel 台账，预览后导入' },
-      { href: '/reports/decisions', label: '三重一大统计', roles: ALL, hint: '按类别、月份、单位统计集体研究事项，台账导出' },
+      { href: '/reports/decisions', label: '三重一大统计', roles: DECISION_ROLES, hint: '按类别、月份、单位统计集体研究事项，台账导出' },
     ],
   },
   {

@@ -283,6 +283,7 @@ describe(`counting (${engineLabel()})`, () => {
     // A second continuation of the same deferred item is refused by the unique link.
     const again = await send('POST', '/api/decisions/items', { meetingId: y2023.meeting.id, category: 'major_decision', title: '再续议', deferredFromItemId: deferred });
     expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('already_continued');
   });
 
   it('every figure opens the items it counts (same filter, same count)', async () => {
@@ -297,6 +298,22 @@ describe(`counting (${engineLabel()})`, () => {
     for (const o of stats.body.byOrg) expect(await total(`counted=yes&orgId=${o.orgId}`)).toBe(o.count);
     for (const m of stats.body.byMonth.filter((x) => x.total > 0)) expect(await total(`counted=yes&month=${m.month}`)).toBe(m.total);
     for (const r of stats.body.flaggedByRule) expect(await total(`rule=${r.rule}`)).toBe(r.count);
+  });
+});
+
+describe(`the amount threshold per org (${engineLabel()})`, () => {
+  it('a village may set a lower threshold; its ordinary items reaching it are flagged, the default elsewhere is 50,000 元', async () => {
+    expect((await send('PUT', `/api/decisions/thresholds/${village}`, { amountFen: 3_000_000 }, secretary)).status).toBe(403);
+    const set = await send<{ amountFen: number }>('PUT', `/api/decisions/thresholds/${village}`, { amountFen: 3_000_000 });
+    expect(set.body.amountFen).toBe(3_000_000);
+    expect((await get<{ amountFen: number }>(`/api/decisions/thresholds/${otherVillage}`)).body.amountFen).toBe(5_000_000);
+    const m = await send<MeetingBody>('POST', '/api/decisions/meetings', { orgUnitId: village, kind: 'village_party', heldOn: '2021-09-01' });
+    const r = await send<ItemBody>('POST', '/api/decisions/items', { meetingId: m.body.meeting.id, category: 'ordinary', title: '购置办公设备', amountFen: 4_000_000 });
+    expect(r.body.item.flags.map((f) => f.rule)).toContain('threshold');
+    expect(r.body.item.flags.find((f) => f.rule === 'threshold')!.message).toContain('30,000.00元');
+    const sub = await subdistrictMeeting('2021-09-02', 1, 1);
+    const s2 = await send<ItemBody>('POST', '/api/decisions/items', { meetingId: sub.meeting.id, category: 'ordinary', title: '购置办公设备', amountFen: 4_000_000 });
+    expect(s2.body.item.flags.map((f) => f.rule)).not.toContain('threshold');
   });
 });
 

@@ -164,8 +164,8 @@ export async function planDecisionImport(db: Kysely<Database>, c: Context<AppEnv
     g.rows.push(r);
     groups.set(gk, g);
   }
-  let newMeetings = 0;
-  for (const g of groups.values()) if (!(await q.findMeetingOn(db, g.orgId, g.kind, g.date))) newMeetings++;
+  const existingMeetings = await q.meetingsOn(db, resolved.map((r) => r.orgId), resolved.map((r) => r.date));
+  const newMeetings = [...groups.keys()].filter((k) => !existingMeetings.has(k)).length;
   return {
     problems: problems.sort((a, b) => a.row - b.row),
     summary: {
@@ -183,19 +183,26 @@ export async function applyDecisionImport(trx: Kysely<Database>, plan: DecisionI
   const user = currentUser(c);
   const now = c.get('clock').now();
   const items: Parameters<typeof q.insertItems>[1][number][] = [];
-  let done = 0;
+  const existing = await q.meetingsOn(trx, plan.groups.map((g) => g.orgId), plan.groups.map((g) => g.date));
+  // New meetings in batches, their 应到 lists from the roster in one statement.
+  const fresh = plan.groups.filter((g) => !existing.has(`${g.orgId}|${g.kind}|${g.date}`));
+  const freshIds = await q.insertMeetings(
+    trx,
+    fresh.map((g) => ({ org_unit_id: g.orgId, kind: g.kind, held_on: g.date, held_time: g.time, place: g.place, chair: '', recorder: '', notes: '由台账导入' })),
+    user.id,
+    now,
+  );
+  await progress('meetings', fresh.length, plan.groups.length);
+  const prefill = await q.prefillMembersBulk(trx, fresh.map((g, i) => ({ key: freshIds[i]!, orgId: g.orgId, kind: g.kind, date: g.date })));
+  await q.insertMembers(trx, [...prefill].flatMap(([meetingId, list]) => list.map((member, i) => ({ meetingId, member, sortOrder: i + 1 }))));
+  fresh.forEach((g, i) => existing.set(`${g.orgId}|${g.kind}|${g.date}`, freshIds[i]!));
+  const freshSet = new Set(freshIds);
   for (const g of plan.groups) {
-    let meeting = await q.findMeetingOn(trx, g.orgId, g.kind, g.date);
-    if (!meeting) {
-      const id = await q.insertMeeting(trx, { org_unit_id: g.orgId, kind: g.kind, held_on: g.date, held_time: g.time, place: g.place, chair: '', recorder: '', notes: '由台账导入' }, user.id, now);
-      const prefill = await q.prefillMembers(trx, g.orgId, g.kind, g.date);
-      await q.replaceMembers(trx, id, prefill.map((m) => ({ personId: m.personId, name: m.name, title: m.title, role: 'member', isPrincipal: m.isPrincipal, attendance: null, absenceReason: '' })));
-      meeting = { id, org_unit_id: g.orgId };
-    }
-    let seq = await q.nextSeq(trx, meeting.id);
+    const meetingId = existing.get(`${g.orgId}|${g.kind}|${g.date}`)!;
+    let seq = freshSet.has(meetingId) ? 1 : await q.nextSeq(trx, meetingId);
     for (const r of g.rows)
       items.push({
-        meeting_id: meeting.id,
+        meeting_id: meetingId,
         org_unit_id: g.orgId,
         seq: seq++,
         category: r.category,
@@ -213,12 +220,12 @@ export async function applyDecisionImport(trx: Kysely<Database>, plan: DecisionI
         implementation_date: null,
         deferred_from_item_id: null,
       });
-    await progress('meetings', ++done, plan.groups.length);
   }
+  await progress('meetings', plan.groups.length, plan.groups.length);
   const ids = await q.insertItems(trx, items, user.id, now);
   await progress('items', ids.length, ids.length);
-  for (let i = 0; i < ids.length; i += 200) {
-    await q.refreshFlags(trx, ids.slice(i, i + 200));
-    await progress('flags', Math.min(i + 200, ids.length), ids.length);
+  for (let i = 0; i < ids.length; i += 1000) {
+    await q.refreshFlags(trx, ids.slice(i, i + 1000));
+    await progress('flags', Math.min(i + 1000, ids.length), ids.length);
   }
 }

@@ -71,6 +71,7 @@ async function checkDeferredFrom(trx: Parameters<typeof q.findDeferredItem>[0], 
   if (earlier.outcome !== 'deferred') throw badRequest('not_deferred', '所选原议题不是“缓议”，不能续议');
   if (earlier.org_unit_id !== self.orgUnitId) throw badRequest('other_org', '续议的议题应与原议题属于同一组织');
   if (earlier.held_on > self.heldOn) throw badRequest('deferred_later', '续议的会议不能早于原议题的会议');
+  if (await q.hasContinuation(trx, id)) throw conflict('already_continued', '该缓议议题已在其他会议续议，一个议题只能续议一次');
 }
 
 const opinionsBody = z

@@ -174,6 +174,8 @@ export const meetingRoutes = new Hono<AppEnv>()
       const m = await q.findMeetingForWrite(trx, scopeOf(c), id);
       if (!m) throw notFound('会议不存在');
       if (await q.meetingHasClosedItems(trx, id)) throw frozenError();
+      const absentWithoutReason = members.filter((x) => x.attendance === 'absent' && !x.absenceReason);
+      if (absentWithoutReason.length) throw badRequest('absence_reason_required', `请填写缺席原因：${absentWithoutReason.map((x) => x.name).join('、')}`);
       const personIds = members.map((x) => x.personId).filter((p): p is number => typeof p === 'number');
       if (new Set(personIds).size !== personIds.length) throw badRequest('duplicate_member', '同一人员在名单中出现了两次');
       const known = await q.personsInOrg(trx, m.org_path, personIds);
@@ -198,8 +200,6 @@ export const meetingRoutes = new Hono<AppEnv>()
         })),
       );
       if (result.unknownIds.length) throw notFound('名单中有人员记录不属于该会议');
-      const absentWithoutReason = members.filter((x) => x.attendance === 'absent' && !x.absenceReason);
-      if (absentWithoutReason.length) throw badRequest('absence_reason_required', `请填写缺席原因：${absentWithoutReason.map((x) => x.name).join('、')}`);
       await q.refreshFlags(trx, await q.itemIdsOfMeeting(trx, id));
       await audit({
         kind: 'decision.members_updated',

@@ -55,27 +55,73 @@ const POSITION_RANK = sql<number>`CASE p.committee || '.' || p.position
  * committee here: the office enters their members.
  */
 export async function prefillMembers(db: Db, orgId: number, kind: MeetingKind, date: string): Promise<PrefillMember[]> {
-  if (kind !== 'village_party' && kind !== 'joint_committees') return [];
-  let q = db
-    .selectFrom('post as p')
-    .innerJoin('person as pe', 'pe.id', 'p.person_id')
-    .select(['p.person_id', 'pe.name', 'p.committee', 'p.position', POSITION_RANK.as('rank')])
-    .where('p.org_unit_id', '=', orgId)
-    .where(postHeldOn('p', date));
-  if (kind === 'village_party') q = q.where('p.committee', '=', 'party');
-  const rows = await q.orderBy('rank').orderBy('p.person_id').execute();
-  const byPerson = new Map<number, PrefillMember>();
-  for (const r of rows) {
-    const label = (POSITION_LABELS[r.committee] as Record<string, string>)[r.position] ?? r.position;
-    const title = r.committee === 'party' ? `党组织${label}` : `${label === '委员' ? '委员会委员' : `委员会${label}`}`;
-    const existing = byPerson.get(r.person_id);
-    const principal = r.committee === 'party' && r.position === 'secretary';
-    if (existing) {
-      existing.title += `、${title}`;
-      existing.isPrincipal ||= principal;
-    } else byPerson.set(r.person_id, { personId: r.person_id, name: r.name, title, isPrincipal: principal });
+  return (await prefillMembersBulk(db, [{ key: 0, orgId, kind, date }])).get(0) ?? [];
+}
+
+/** prefillMembers for many meetings in one statement (the register import), by the caller's key. */
+export async function prefillMembersBulk(db: Db, list: readonly { key: number; orgId: number; kind: MeetingKind; date: string }[]): Promise<Map<number, PrefillMember[]>> {
+  const out = new Map<number, PrefillMember[]>();
+  const wanted = list.filter((m) => m.kind === 'village_party' || m.kind === 'joint_committees');
+  for (let start = 0; start < wanted.length; start += 5000) {
+    const chunk = wanted.slice(start, start + 5000);
+    const { rows } = await sql<{ key: number; person_id: number; name: string; committee: 'party' | 'residents'; position: string; rank: number }>`
+      SELECT x.key, p.person_id, pe.name, p.committee, p.position, ${POSITION_RANK} AS rank
+      FROM unnest(${chunk.map((m) => m.key)}::int[], ${chunk.map((m) => m.orgId)}::int[], ${chunk.map((m) => m.date)}::date[], ${chunk.map((m) => m.kind)}::text[]) AS x(key, org_id, d, kind)
+      JOIN post p ON p.org_unit_id = x.org_id AND p.start_date <= x.d AND (p.end_date IS NULL OR p.end_date > x.d)
+        AND (x.kind = 'joint_committees' OR p.committee = 'party')
+      JOIN person pe ON pe.id = p.person_id
+      ORDER BY x.key, rank, p.person_id`.execute(db);
+    const byKey = new Map<number, Map<number, PrefillMember>>();
+    for (const r of rows) {
+      const byPerson = byKey.get(r.key) ?? new Map<number, PrefillMember>();
+      byKey.set(r.key, byPerson);
+      const label = (POSITION_LABELS[r.committee] as Record<string, string>)[r.position] ?? r.position;
+      const title = r.committee === 'party' ? `党组织${label}` : `村(居)委会${label}`;
+      const principal = r.committee === 'party' && r.position === 'secretary';
+      const existing = byPerson.get(r.person_id);
+      if (existing) {
+        existing.title += `、${title}`;
+        existing.isPrincipal ||= principal;
+      } else byPerson.set(r.person_id, { personId: r.person_id, name: r.name, title, isPrincipal: principal });
+    }
+    for (const [key, byPerson] of byKey) out.set(key, [...byPerson.values()]);
   }
-  return [...byPerson.values()];
+  return out;
+}
+
+/** Inserts meetings (≤ 1,000 per statement) and returns their ids in order. */
+export async function insertMeetings(db: Db, list: readonly MeetingValues[], userId: number, now: Date): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < list.length; i += 1000) {
+    const rows = await db
+      .insertInto('decision_meeting')
+      .values(list.slice(i, i + 1000).map((v) => ({ ...v, created_by: userId, created_at: now, updated_at: now })))
+      .returning('id')
+      .execute();
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+/** New 应到 lists for fresh meetings (nothing to keep or remove), ≤ 1,000 rows per statement. */
+export async function insertMembers(db: Db, rows: readonly { meetingId: number; member: PrefillMember; sortOrder: number }[]) {
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto('decision_member')
+      .values(
+        rows.slice(i, i + 1000).map((r) => ({
+          meeting_id: r.meetingId,
+          person_id: r.member.personId,
+          name: r.member.name,
+          title: r.member.title,
+          role: 'member' as const,
+          is_principal: r.member.isPrincipal,
+          attendance: null,
+          absence_reason: '',
+          sort_order: r.sortOrder,
+        })),
+      )
+      .execute();
 }
 
 /** Who holds the party secretary post in the org on the date (the principal), if anyone. */
@@ -113,6 +159,15 @@ export async function thresholdFor(db: Db, orgPath: string): Promise<number> {
     .orderBy(sql`length(o.path)`, 'desc')
     .executeTakeFirst();
   return r?.amount_fen ?? DEFAULT_THRESHOLD_FEN;
+}
+
+/** thresholdFor many org paths at once: the overrides are few, read once and matched by path prefix. */
+export async function thresholdsFor(db: Db, orgPaths: readonly string[]): Promise<Map<string, number>> {
+  const overrides = await db.selectFrom('decision_threshold as t').innerJoin('org_unit as o', 'o.id', 't.org_unit_id').select(['o.path', 't.amount_fen']).execute();
+  overrides.sort((a, b) => b.path.length - a.path.length);
+  const out = new Map<string, number>();
+  for (const path of orgPaths) if (!out.has(path)) out.set(path, overrides.find((o) => path.startsWith(o.path))?.amount_fen ?? DEFAULT_THRESHOLD_FEN);
+  return out;
 }
 
 export async function setThreshold(db: Db, orgId: number, amountFen: number | null, now: Date) {
@@ -194,6 +249,7 @@ export async function replaceMembers(db: Db, meetingId: number, list: readonly M
   if (unknown.length) return { unknownIds: unknown };
   const gone = existing.filter((e) => !keep.has(e.id)).map((e) => e.id);
   if (gone.length) await db.deleteFrom('decision_member').where('id', 'in', gone).execute();
+  const inserts = [];
   for (const [i, m] of list.entries()) {
     const values = {
       person_id: m.personId,
@@ -206,8 +262,10 @@ export async function replaceMembers(db: Db, meetingId: number, list: readonly M
       sort_order: i + 1,
     };
     if (m.id !== undefined) await db.updateTable('decision_member').set(values).where('id', '=', m.id).execute();
-    else await db.insertInto('decision_member').values({ ...values, meeting_id: meetingId }).execute();
+    else inserts.push({ ...values, meeting_id: meetingId });
   }
+  // New members in one statement (a list is at most 300 people: far below the parameter cap).
+  if (inserts.length) await db.insertInto('decision_member').values(inserts).execute();
   return { unknownIds: [] as number[] };
 }
 
@@ -471,44 +529,74 @@ export async function itemIdsOfMeeting(db: Db, meetingId: number): Promise<numbe
  * every write transaction that touches an item, its meeting's attendance, or its steps.
  */
 export async function refreshFlags(db: Db, itemIds: readonly number[]): Promise<void> {
-  for (const id of itemIds) {
-    const item = await db
+  // Set-based: a few statements per 1,000 items (an import recomputes thousands at once); one array
+  // parameter per statement, never one parameter per id.
+  for (let start = 0; start < itemIds.length; start += 1000) {
+    const ids = [...new Set(itemIds.slice(start, start + 1000))];
+    const idList = sql`${ids}::int[]`;
+    const items = await db
       .selectFrom('decision_item as i')
       .innerJoin('decision_meeting as m', 'm.id', 'i.meeting_id')
       .innerJoin('org_unit as o', 'o.id', 'i.org_unit_id')
       .selectAll('i')
       .select(['m.kind as meeting_kind', 'o.kind as org_kind', 'o.path as org_path'])
-      .where('i.id', '=', id)
-      .executeTakeFirst();
-    if (!item) continue;
-    const [members, opinions, recusals, steps, threshold] = await Promise.all([
-      db.selectFrom('decision_member').select(['id', 'name', 'role', 'is_principal', 'attendance']).where('meeting_id', '=', item.meeting_id).orderBy('sort_order').execute(),
-      db.selectFrom('decision_opinion').select(['member_id', 'opinion']).where('item_id', '=', id).orderBy('position').execute(),
-      db.selectFrom('decision_recusal').select('member_id').where('item_id', '=', id).execute(),
-      db.selectFrom('decision_step').select(['step', 'held_on', 'expected', 'present', 'votes_for', 'merged']).where('item_id', '=', id).execute(),
-      thresholdFor(db, item.org_path),
+      .where(sql<boolean>`i.id = ANY(${idList})`)
+      .execute();
+    if (items.length === 0) continue;
+    const meetingIds = [...new Set(items.map((x) => x.meeting_id))];
+    const [members, opinions, recusals, steps] = await Promise.all([
+      db
+        .selectFrom('decision_member')
+        .select(['id', 'meeting_id', 'name', 'role', 'is_principal', 'attendance'])
+        .where(sql<boolean>`meeting_id = ANY(${sql`${meetingIds}::int[]`})`)
+        .orderBy('meeting_id')
+        .orderBy('sort_order')
+        .execute(),
+      db.selectFrom('decision_opinion').select(['item_id', 'member_id', 'opinion']).where(sql<boolean>`item_id = ANY(${idList})`).orderBy('item_id').orderBy('position').execute(),
+      db.selectFrom('decision_recusal').select(['item_id', 'member_id']).where(sql<boolean>`item_id = ANY(${idList})`).execute(),
+      db.selectFrom('decision_step').select(['item_id', 'step', 'held_on', 'expected', 'present', 'votes_for', 'merged']).where(sql<boolean>`item_id = ANY(${idList})`).execute(),
     ]);
-    const proposal = steps.find((s) => s.step === 'proposal');
-    const dual = proposal?.merged ? await dualRoleOn(db, item.org_unit_id, proposal.held_on) : null;
-    const flags: DecisionFlag[] = checkItem({
-      meetingKind: item.meeting_kind,
-      orgKind: item.org_kind,
-      category: item.category,
-      amountFen: item.amount_fen,
-      thresholdFen: threshold,
-      outcome: item.outcome,
-      votingMethod: item.voting_method,
-      votesFor: item.votes_for,
-      votesAgainst: item.votes_against,
-      votesAbstain: item.votes_abstain,
-      implementationDate: item.implementation_date,
-      members: members.map((m): CheckMember => ({ id: m.id, name: m.name, role: m.role, isPrincipal: m.is_principal, attendance: m.attendance })),
-      opinions: opinions.map((o) => ({ memberId: o.member_id, opinion: o.opinion })),
-      recusedMemberIds: recusals.map((r) => r.member_id),
-      steps: steps.map((s): CheckStep => ({ step: s.step, heldOn: s.held_on, expected: s.expected, present: s.present, votesFor: s.votes_for, merged: s.merged })),
-      dualRoleOnProposal: dual,
-    });
-    await db.updateTable('decision_item').set({ flags }).where('id', '=', id).execute();
+    const group = <T, K>(rows: readonly T[], key: (r: T) => K) => {
+      const m = new Map<K, T[]>();
+      for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
+      return m;
+    };
+    const membersOf = group(members, (r) => r.meeting_id);
+    const opinionsOf = group(opinions, (r) => r.item_id);
+    const recusalsOf = group(recusals, (r) => r.item_id);
+    const stepsOf = group(steps, (r) => r.item_id);
+    const thresholds = await thresholdsFor(db, items.map((x) => x.org_path));
+    // Items with the same flags are updated together.
+    const byFlags = new Map<string, { flags: DecisionFlag[]; ids: number[] }>();
+    for (const item of items) {
+      const itemSteps = stepsOf.get(item.id) ?? [];
+      const proposal = itemSteps.find((s) => s.step === 'proposal');
+      const dual = proposal?.merged ? await dualRoleOn(db, item.org_unit_id, proposal.held_on) : null;
+      const flags: DecisionFlag[] = checkItem({
+        meetingKind: item.meeting_kind,
+        orgKind: item.org_kind,
+        category: item.category,
+        amountFen: item.amount_fen,
+        thresholdFen: thresholds.get(item.org_path)!,
+        outcome: item.outcome,
+        votingMethod: item.voting_method,
+        votesFor: item.votes_for,
+        votesAgainst: item.votes_against,
+        votesAbstain: item.votes_abstain,
+        implementationDate: item.implementation_date,
+        members: (membersOf.get(item.meeting_id) ?? []).map((m): CheckMember => ({ id: m.id, name: m.name, role: m.role, isPrincipal: m.is_principal, attendance: m.attendance })),
+        opinions: (opinionsOf.get(item.id) ?? []).map((o) => ({ memberId: o.member_id, opinion: o.opinion })),
+        recusedMemberIds: (recusalsOf.get(item.id) ?? []).map((r) => r.member_id),
+        steps: itemSteps.map((s): CheckStep => ({ step: s.step, heldOn: s.held_on, expected: s.expected, present: s.present, votesFor: s.votes_for, merged: s.merged })),
+        dualRoleOnProposal: dual,
+      });
+      const key = JSON.stringify(flags);
+      const entry = byFlags.get(key) ?? { flags, ids: [] };
+      entry.ids.push(item.id);
+      byFlags.set(key, entry);
+    }
+    for (const { flags, ids: same } of byFlags.values())
+      await db.updateTable('decision_item').set({ flags }).where(sql<boolean>`id = ANY(${sql`${same}::int[]`})`).execute();
   }
 }
 
@@ -720,22 +808,28 @@ export async function existingItemKeys(db: Db, orgIds: readonly number[], dates:
     .selectFrom('decision_item as i')
     .innerJoin('decision_meeting as m', 'm.id', 'i.meeting_id')
     .select(['i.org_unit_id', 'm.held_on', 'i.title'])
-    .where('i.org_unit_id', 'in', [...new Set(orgIds)])
-    .where('m.held_on', 'in', [...new Set(dates)])
+    .where(sql<boolean>`i.org_unit_id = ANY(${sql`${[...new Set(orgIds)]}::int[]`})`)
+    .where(sql<boolean>`m.held_on = ANY(${sql`${[...new Set(dates)]}::date[]`})`)
     .execute();
   return new Set(rows.map((r) => `${r.org_unit_id}|${r.held_on}|${r.title}`));
 }
 
-/** An existing meeting of the org, kind and date (to add imported items to), or undefined. */
-export async function findMeetingOn(db: Db, orgId: number, kind: MeetingKind, heldOn: string) {
-  return db
+/** Existing meetings of these orgs on these dates, by 'orgId|kind|date' (the first of each), to add imported items to. */
+export async function meetingsOn(db: Db, orgIds: readonly number[], dates: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (orgIds.length === 0 || dates.length === 0) return out;
+  const rows = await db
     .selectFrom('decision_meeting')
-    .select(['id', 'org_unit_id'])
-    .where('org_unit_id', '=', orgId)
-    .where('kind', '=', kind)
-    .where('held_on', '=', heldOn)
+    .select(['id', 'org_unit_id', 'kind', 'held_on'])
+    .where(sql<boolean>`org_unit_id = ANY(${sql`${[...new Set(orgIds)]}::int[]`})`)
+    .where(sql<boolean>`held_on = ANY(${sql`${[...new Set(dates)]}::date[]`})`)
     .orderBy('id')
-    .executeTakeFirst();
+    .execute();
+  for (const r of rows) {
+    const key = `${r.org_unit_id}|${r.kind}|${r.held_on}`;
+    if (!out.has(key)) out.set(key, r.id);
+  }
+  return out;
 }
 
 /** Inserts items (≤ 1,000 per statement) and returns their ids in order. */

@@ -18,8 +18,11 @@ import type {
   VotingMethod,
 } from '@qingfeng/db/schema';
 
-/** Who reads and who records 三重一大 (domain.md §10); a secretary's scope is their own village. */
-export const DECISION_READERS: Role[] = ['org_office', 'secretary', 'inspector', 'auditor', 'admin'];
+/**
+ * Who reads and who records 三重一大 (domain.md §10); a secretary's scope is their own village. The
+ * system administrator manages users, orgs and settings, not these records.
+ */
+export const DECISION_READERS: Role[] = ['org_office', 'secretary', 'inspector', 'auditor'];
 export const DECISION_WRITERS: Role[] = ['org_office', 'secretary'];
 
 // ---- labels (UI, PDF, Excel) ----

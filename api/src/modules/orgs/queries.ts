@@ -30,6 +30,28 @@ export async function insertOrg(db: Kysely<Database>, o: { parentId: number | nu
   return (await db.selectFrom('org_unit').select(orgColumns).where('id', '=', id).executeTakeFirstOrThrow());
 }
 
+/**
+ * Many children under one parent, ≤ 1,000 rows a statement (a county's villages loaded at once; the
+ * benchmark builds its province tree with it). Ids come from the sequence in input order; the caller
+ * checks canContain(parent.kind, kind) as for a single insert. Returns the new ids in input order.
+ */
+export async function insertOrgChildren(db: Kysely<Database>, parent: { id: number; path: string }, children: readonly { kind: OrgKind; name: string; sortOrder: number }[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < children.length; i += 1000) {
+    const chunk = children.slice(i, i + 1000);
+    const r = await sql<{ id: number }>`
+      WITH input AS (
+        SELECT * FROM unnest(${chunk.map((c) => c.kind)}::text[], ${chunk.map((c) => c.name)}::text[], ${chunk.map((c) => c.sortOrder)}::int[])
+          WITH ORDINALITY AS t(kind, name, sort_order, n)),
+      numbered AS (SELECT nextval(pg_get_serial_sequence('org_unit', 'id'))::int AS id, kind, name, sort_order, n FROM (SELECT * FROM input ORDER BY n) x)
+      INSERT INTO org_unit (id, parent_id, kind, name, path, sort_order) OVERRIDING SYSTEM VALUE
+      SELECT id, ${parent.id}::int, kind, name, ${parent.path}::text || id || '/', sort_order FROM numbered ORDER BY n
+      RETURNING id`.execute(db);
+    ids.push(...r.rows.map((x) => x.id).sort((a, b) => a - b));
+  }
+  return ids;
+}
+
 export async function renameOrg(db: Kysely<Database>, id: number, name: string) {
   await db.updateTable('org_unit').set({ name }).where('id', '=', id).execute();
 }

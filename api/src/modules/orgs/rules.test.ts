@@ -4,6 +4,10 @@ import { roleOrgProblem } from '../users/rules.ts';
 
 describe('org tree rules', () => {
   it('nests county → subdistrict → village/community → grid, nothing else', () => {
+    expect(canContain(null, 'province')).toBe(true);
+    expect(canContain('province', 'county')).toBe(true);
+    expect(canContain('province', 'subdistrict')).toBe(false);
+    expect(canContain('county', 'province')).toBe(false);
     expect(canContain(null, 'county')).toBe(true);
     expect(canContain(null, 'subdistrict')).toBe(true);
     expect(canContain(null, 'village')).toBe(false);

@@ -192,9 +192,13 @@ describe(`pledges (${engineLabel()})`, () => {
     const a = new Uint8Array(await first.arrayBuffer());
     t.clock.advance(3 * DAY);
     await relogin();
+    // Renaming the campaign or the village later changes nothing in the signed document.
+    await json(await call(t.app, 'PATCH', `/api/pledges/campaigns/${campaignId}`, { cookie: office, json: { title: '改名后的活动' } }), 200);
+    await t.handle.db.updateTable('org_unit').set({ name: '柳河村（改名）' }).where('id', '=', villageA.id).execute();
     const b = new Uint8Array(await (await call(t.app, 'GET', `/api/pledges/signatures/${id}/pledge.pdf`, { cookie: office })).arrayBuffer());
     expect(sha256Hex(b)).toBe(sha256Hex(a));
     expect(Buffer.compare(Buffer.from(a), Buffer.from(b))).toBe(0);
+    await t.handle.db.updateTable('org_unit').set({ name: '柳河村' }).where('id', '=', villageA.id).execute();
     const doc = await t.handle.db.selectFrom('document').select(['file_sha256', 'number']).where('kind', '=', 'pledge').executeTakeFirstOrThrow();
     expect(doc.file_sha256).toBe(sha256Hex(a));
     expect(first.headers.get('x-document-number')).toBe(doc.number);

@@ -336,26 +336,64 @@ export async function findSigner(db: Db, scopePath: string, campaignId: number, 
   return r.rows[0];
 }
 
+
+// ---- literals for statements whose plan depends on the values ----
+
+function checkedInt(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > 2_147_483_647) throw new Error(`not an id: ${n}`);
+  return n;
+}
+
+/** `path LIKE '<scope>%'` material: a materialised path of digits and slashes only. */
+function literalPath(path: string) {
+  if (!/^\/(\d+\/)*$/.test(path)) throw new Error(`not an org path: ${path}`);
+  return sql.lit(`${path}%`);
+}
+
+function literalDate(d: string) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new Error(`not a date: ${d}`);
+  return sql`${sql.lit(d)}::date`;
+}
+
 // ---- dashboard ----
 
-/** Signed / pending / overdue per org unit of the signers (villages, 街道机关) and in total, in one statement. */
-export async function campaignProgress(db: Db, scopePath: string, campaign: { id: number; dueDate: string }, today: string) {
+/**
+ * Signed / pending / overdue per org unit of the signers (villages, 街道机关) and in total, in one
+ * statement: the campaign's current signatures are found once (anti-join on supersedes_id) and joined
+ * to the signers, rather than probed per signer — the dashboard of a 300,000-signer campaign.
+ */
+export async function campaignProgress(db: Db, scopePath: string, campaign: { id: number; dueDate: string; versionNo: number }, today: string) {
+  // Counted per org unit id first (the heavy part, like a plain aggregate); names and tree order are
+  // looked up for the aggregated rows only. Scope, ids and dates are inlined as checked literals: a
+  // prepared statement's generic plan cannot see how big `path LIKE $1` is (as in the structure report).
+  const path = literalPath(scopePath);
+  const id = sql.lit(checkedInt(campaign.id));
+  const versionNo = sql.lit(checkedInt(campaign.versionNo));
+  const due = literalDate(campaign.dueDate);
+  const day = literalDate(today);
   const r = await sql<{ orgUnitId: number; orgName: string; total: number; signed: number; pending: number; overdue: number }>`
-    SELECT x.org_unit_id AS "orgUnitId", min(x.org_name) AS "orgName",
-           count(*)::int AS total,
-           count(*) FILTER (WHERE x.signed)::int AS signed,
-           count(*) FILTER (WHERE NOT x.signed AND ${today}::date <= ${campaign.dueDate}::date)::int AS pending,
-           count(*) FILTER (WHERE NOT x.signed AND ${today}::date > ${campaign.dueDate}::date)::int AS overdue
-    FROM (
-      SELECT po.id AS org_unit_id, po.name AS org_name, po.path AS org_path, ${signedNow} AS signed
+    WITH cur AS (
+      SELECT g.person_id
+      FROM pledge_signature g
+      WHERE g.campaign_id = ${id}
+        AND g.template_version_id IN (
+          SELECT v.id FROM pledge_template_version v JOIN pledge_campaign c ON v.template_id = (SELECT template_id FROM pledge_template_version WHERE id = c.template_version_id)
+          WHERE c.id = ${id} AND v.version_no >= ${versionNo})
+        AND NOT EXISTS (SELECT 1 FROM pledge_signature n WHERE n.supersedes_id = g.id)
+    ), agg AS (
+      SELECT p.org_unit_id, count(*)::int AS total, count(cur.person_id)::int AS signed
       FROM pledge_signer ps
-      JOIN pledge_campaign c ON c.id = ps.campaign_id
       JOIN person p ON p.id = ps.person_id
       JOIN org_unit po ON po.id = p.org_unit_id
-      WHERE ps.campaign_id = ${campaign.id} AND po.path LIKE ${like(scopePath)}
-    ) x
-    GROUP BY x.org_unit_id, x.org_path
-    ORDER BY string_to_array(btrim(x.org_path, '/'), '/')::int[]`.execute(db);
+      LEFT JOIN cur ON cur.person_id = ps.person_id
+      WHERE ps.campaign_id = ${id} AND po.path LIKE ${path}
+      GROUP BY p.org_unit_id
+    )
+    SELECT o.id AS "orgUnitId", o.name AS "orgName", agg.total, agg.signed,
+           CASE WHEN ${day} <= ${due} THEN agg.total - agg.signed ELSE 0 END AS pending,
+           CASE WHEN ${day} > ${due} THEN agg.total - agg.signed ELSE 0 END AS overdue
+    FROM agg JOIN org_unit o ON o.id = agg.org_unit_id
+    ORDER BY string_to_array(btrim(o.path, '/'), '/')::int[]`.execute(db);
   const total = r.rows.reduce<StatusCounts>(
     (t, row) => ({ total: t.total + row.total, signed: t.signed + row.signed, pending: t.pending + row.pending, overdue: t.overdue + row.overdue }),
     { total: 0, signed: 0, pending: 0, overdue: 0 },
@@ -531,13 +569,13 @@ export async function currentSignature(db: Db, campaignId: number, personId: num
 
 const signatureSelect = sql`
   s.id, s.campaign_id AS "campaignId", s.person_id AS "personId", s.template_version_id AS "templateVersionId",
-  s.org_unit_id AS "orgUnitId", so.name AS "orgName", so.path AS "orgPath", s.signer_name AS "signerName", s.signed_at AS "signedAt",
+  s.org_unit_id AS "orgUnitId", s.org_name AS "orgName", so.path AS "orgPath", s.signer_name AS "signerName", s.signed_at AS "signedAt",
   s.ip, s.user_agent AS "userAgent", s.auth_method AS "authMethod", s.text_sha256 AS "textSha256", s.image_png AS "imagePng",
   s.image_sha256 AS "imageSha256", s.verification_code AS "verificationCode", s.verify_url AS "verifyUrl",
   s.supersedes_id AS "supersedesId",
   (SELECT n.id FROM pledge_signature n WHERE n.supersedes_id = s.id) AS "supersededById",
   s.document_id AS "documentId", d.number AS "documentNumber", d.content_sha256 AS "documentContentSha256", d.file_sha256 AS "documentFileSha256",
-  c.title AS "campaignTitle", c.org_unit_id AS "campaignOrgUnitId", co.name AS "campaignOrgName",
+  s.campaign_title AS "campaignTitle", c.org_unit_id AS "campaignOrgUnitId", s.header_org_name AS "campaignOrgName",
   v.title, v.paragraphs, v.version_no AS "versionNo", t.name AS "templateName"`;
 
 export interface SignatureRecord {
@@ -578,7 +616,6 @@ const signatureFrom = sql`
   JOIN org_unit so ON so.id = s.org_unit_id
   JOIN document d ON d.id = s.document_id
   JOIN pledge_campaign c ON c.id = s.campaign_id
-  JOIN org_unit co ON co.id = c.org_unit_id
   JOIN pledge_template_version v ON v.id = s.template_version_id
   JOIN pledge_template t ON t.id = v.template_id`;
 

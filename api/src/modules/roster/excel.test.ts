@@ -360,4 +360,32 @@ describe(`Excel export (${engineLabel()})`, () => {
     expect(events.map((e) => e.actor_username)).toEqual(['office', 'auditor']);
     expect(events[1]!.details).toMatchObject({ document: 'roster.xlsx', rows: 4, fullIdNumbers: false });
   });
+
+  it('leads with the office 花名册: title, one row per person with combined posts, dates as dates, print set-up, signature; 汇总 states its date (issue 10 item 11)', async () => {
+    const file = await exportFile(office, villages['一村'], '2025-01-01');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.buffer as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['两委成员花名册', '花名册', '汇总']);
+    const ws = wb.getWorksheet('两委成员花名册')!;
+    expect(String(ws.getCell('A1').value)).toBe('一村“两委”成员花名册');
+    expect(String(ws.getCell('A2').value)).toMatch(/^截至2025年1月1日　共\d+人$/);
+    const header = (ws.getRow(3).values as unknown[]).slice(1);
+    expect(header.slice(0, 3)).toEqual(['序号', '村（社区）', '姓名']);
+    const col = (h: string) => header.indexOf(h) + 1;
+    const secretary = ws.getRows(4, ws.rowCount - 3)!.find((r) => r.getCell(col('姓名')).value === '一村书记')!;
+    expect(secretary.getCell(col('职务')).value).toBe('党组织书记、村委会主任');
+    expect(secretary.getCell(col('任职时间')).value).toEqual(new Date('2021-05-10T00:00:00Z'));
+    expect(secretary.getCell(col('出生日期')).value).toBeInstanceOf(Date);
+    expect(secretary.getCell(col('出生日期')).numFmt).toBe('yyyy-mm-dd');
+    expect(secretary.getCell(col('序号')).border?.top?.style).toBe('thin');
+    expect(secretary.getCell(col('姓名')).font?.name).toBe('宋体');
+    // One row per person: the secretary's two posts are one row.
+    expect(ws.getRows(4, ws.rowCount - 3)!.filter((r) => r.getCell(col('姓名')).value === '一村书记')).toHaveLength(1);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
+    expect(ws.autoFilter).toBeTruthy();
+    expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', printTitlesRow: '3:3' });
+    expect(String(ws.getRow(ws.rowCount).getCell(1).value)).toMatch(/^制表单位：一村　+制表人：　+审核人：　+日期：2026年3月2日$/);
+    const sum = wb.getWorksheet('汇总')!;
+    expect(String(sum.getCell('A2').value)).toContain('统计时点：截至2025年1月1日');
+  });
 });

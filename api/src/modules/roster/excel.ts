@@ -12,7 +12,9 @@ import {
   type Position,
   type PostHow,
 } from '@qingfeng/db';
-import { addTableSheet, HEADER_FILL, newWorkbook, type SheetColumn } from '../../excel/export.ts';
+import { addTableSheet, newWorkbook, type SheetColumn } from '../../excel/export.ts';
+import { chineseDate } from '../../time.ts';
+import { combinedHow, combinedPosts, departure, earliestStart, rosterByPerson, type BookEntry } from './book.ts';
 import { buildImportTemplate, lookup, readImportSheet, type ImportColumn, type ImportProblem, type Lookup, type ParsedSheet as SharedParsedSheet, type RowReader } from '../../excel/import.ts';
 import { idChecksumChar, parseIdNumber } from './identity.ts';
 import { codeLabel, COMMITTEE_LABELS, committeeName, EDUCATION_LABELS, ETHNICITY_LIST, ethnicityLabel, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
@@ -421,62 +423,80 @@ const ROSTER_EXPORT_COLUMNS: SheetColumn<RosterRow>[] = [
   ...EXPORT_EXTRA_COLUMNS.map((c, i): SheetColumn<RosterRow> => ({ header: c.header, width: c.width, value: EXPORT_EXTRA_VALUES[i]! })),
 ];
 
-/** The roster export: the roster sheet in the template's layout (plus computed columns) and a summary with 合计. */
+/** The office 花名册 sheet: one row per person and village, posts combined. */
+const BOOK_COLUMNS: SheetColumn<BookEntry>[] = [
+  { header: '序号', width: 6, align: 'center', value: (_e, i) => i + 1 },
+  { header: '村（社区）', width: 14, value: (e) => e.first.org_name },
+  { header: '姓名', width: 10, align: 'center', value: (e) => e.first.name },
+  { header: '性别', width: 6, align: 'center', value: (e) => codeLabel(GENDER_LABELS, e.first.gender) ?? e.first.gender },
+  { header: '民族', width: 8, align: 'center', value: (e) => ethnicityLabel(e.first.ethnicity) },
+  { header: '出生日期', width: 12, type: 'date', align: 'center', value: (e) => e.first.birth_date },
+  { header: '年龄', width: 6, align: 'center', value: (e) => e.first.age },
+  { header: '政治面貌', width: 12, align: 'center', value: (e) => codeLabel(POLITICAL_STATUS_LABELS, e.first.political_status) ?? e.first.political_status },
+  { header: '入党时间', width: 12, type: 'date', align: 'center', value: (e) => e.first.party_join_date },
+  { header: '学历（最高）', width: 14, align: 'center', value: (e) => codeLabel(EDUCATION_LABELS, e.first.education_highest) ?? e.first.education_highest },
+  { header: '职务', width: 24, wrap: true, value: (e) => combinedPosts(e.posts, e.first.org_kind) },
+  { header: '任职时间', width: 12, type: 'date', align: 'center', value: (e) => earliestStart(e.posts) },
+  { header: '产生方式', width: 12, align: 'center', value: (e) => combinedHow(e.posts) },
+  { header: '离任时间', width: 12, type: 'date', align: 'center', value: (e) => departure(e.posts).date },
+  { header: '离任原因', width: 12, value: (e) => departure(e.posts).reason },
+  { header: '联系电话', width: 14, type: 'text', value: (e) => e.first.phone },
+  { header: '公民身份号码', width: 21, type: 'text', value: (e) => e.first.id_number },
+  { header: '一肩挑/交叉任职', width: 12, align: 'center', value: (e) => (e.first.dualRole ? '一肩挑' : e.first.crossServing ? '交叉任职' : '') },
+];
+
+const SUMMARY_HEADERS = ['村（社区）', '届次', '换届日期', '两委成员', '党组织委员会', '村（居）民委员会', '交叉任职', '一肩挑', '女性', '35岁及以下', '党员', '大专及以上'];
+
+/**
+ * The roster export: the office 花名册 (title, one row per person, signature block, print set-up), the
+ * roster sheet in the template's layout (one row per post: edit and import it back), and the 汇总 with
+ * its as-of date (the report counts the same way on the same date).
+ */
 export async function buildRosterExport(o: {
   title: string;
+  orgName: string;
   asOf: string;
+  /** Beijing date the file is made (signature block). */
+  madeOn: string;
   rows: readonly RosterRow[];
   villages: readonly VillageCounts[];
   total: RosterTotals;
 }): Promise<Buffer> {
   const wb = newWorkbook();
-  // Header in row 1, as in the template, so that the file imports back.
-  addTableSheet(wb, ROSTER_SHEET, ROSTER_EXPORT_COLUMNS, o.rows);
-
-  const sum = wb.addWorksheet('汇总');
-  sum.addRow([o.title]).font = { bold: true, size: 14 };
-  sum.addRow([`截至 ${o.asOf}`]);
-  sum.addRow([]);
-  const headers = ['村（社区）', '届次', '换届日期', '两委成员', '党组织委员会', '村（居）民委员会', '交叉任职', '一肩挑', '女性', '35岁及以下', '党员', '大专及以上'];
-  const head = sum.addRow(headers);
-  head.font = { bold: true };
-  head.eachCell((cell) => {
-    cell.fill = HEADER_FILL;
+  const book = rosterByPerson(o.rows);
+  addTableSheet(wb, '两委成员花名册', BOOK_COLUMNS, book, {
+    title: o.title,
+    subtitles: [`截至${chineseDate(o.asOf)}　共${new Set(book.map((e) => e.first.person_id)).size}人`],
+    footer: ['', `制表单位：${o.orgName}　　　　制表人：　　　　　　　　审核人：　　　　　　　　日期：${chineseDate(o.madeOn)}`],
   });
-  sum.columns = headers.map((h, i) => ({ width: i === 0 ? 18 : Math.max(8, h.length * 2 + 2) }));
-  for (const v of o.villages) {
-    sum.addRow([
-      v.org_name,
-      v.term_ordinal === null ? '无在任届次' : `第${v.term_ordinal}届`,
-      v.election_date ?? '',
-      v.members,
-      v.party,
-      v.residents,
-      v.cross_serving,
-      v.term_ordinal === null ? '' : v.dual_role ? '是' : '否',
-      v.female,
-      v.age35_or_under,
-      v.party_members,
-      v.college_or_above,
-    ]);
-  }
-  if (o.villages.length > 1) {
-    const t = o.total;
+  // Header in row 1, as in the template, so that the file imports back.
+  addTableSheet(wb, ROSTER_SHEET, ROSTER_EXPORT_COLUMNS, o.rows, { print: false });
+
+  const summaryColumns: SheetColumn<VillageCounts>[] = [
+    { header: SUMMARY_HEADERS[0]!, width: 18, value: (v) => v.org_name },
+    { header: SUMMARY_HEADERS[1]!, width: 12, value: (v) => (v.term_ordinal === null ? '无在任届次' : `第${v.term_ordinal}届`) },
+    { header: SUMMARY_HEADERS[2]!, width: 12, type: 'date', value: (v) => v.election_date },
+    { header: SUMMARY_HEADERS[3]!, width: 10, value: (v) => v.members },
+    { header: SUMMARY_HEADERS[4]!, width: 12, value: (v) => v.party },
+    { header: SUMMARY_HEADERS[5]!, width: 14, value: (v) => v.residents },
+    { header: SUMMARY_HEADERS[6]!, width: 10, value: (v) => v.cross_serving },
+    { header: SUMMARY_HEADERS[7]!, width: 8, value: (v) => (v.term_ordinal === null ? '' : v.dual_role ? '是' : '否') },
+    { header: SUMMARY_HEADERS[8]!, width: 8, value: (v) => v.female },
+    { header: SUMMARY_HEADERS[9]!, width: 12, value: (v) => v.age35_or_under },
+    { header: SUMMARY_HEADERS[10]!, width: 8, value: (v) => v.party_members },
+    { header: SUMMARY_HEADERS[11]!, width: 12, value: (v) => v.college_or_above },
+  ];
+  const t = o.total;
+  addTableSheet(wb, '汇总', summaryColumns, o.villages, {
+    title: `${o.title}　汇总`,
+    subtitles: [
+      `统计时点：截至${chineseDate(o.asOf)}，按当日在任的任职统计（班子结构分析选择同一截至日期时，数字与此一致）`,
+      '合计按人数去重（同一人在两个村（社区）任职只计一次）',
+    ],
     // Persons are counted once across the subtree (someone on two villages' committees counts once).
-    sum.addRow([
-      '合计',
-      `${t.villages_with_term}个有在任届次`,
-      '',
-      t.members,
-      t.party,
-      t.residents,
-      t.cross_serving,
-      `${t.dual_role_villages}个`,
-      t.female,
-      t.age35_or_under,
-      t.party_members,
-      t.college_or_above,
-    ]).font = { bold: true };
-  }
+    ...(o.villages.length > 1 && {
+      totals: [['合计', `${t.villages_with_term}个有在任届次`, null, t.members, t.party, t.residents, t.cross_serving, `${t.dual_role_villages}个`, t.female, t.age35_or_under, t.party_members, t.college_or_above]],
+    }),
+  });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -64,7 +64,7 @@ export const orgRosterRoutes = new Hono<AppEnv>()
     const db = c.get('db');
     const [rows, counts] = await Promise.all([q.getVillageRosterRows(db, scope, org.id, asOf), q.rosterCounts(db, scope, org.path, asOf)]);
     const title = isVillageKind(org.kind) ? `${org.name}“两委”成员花名册` : `${org.name}村（社区）“两委”成员花名册`;
-    const file = await buildRosterExport({ title, asOf, rows: rows!, villages: counts.villages, total: counts.total });
+    const file = await buildRosterExport({ title, orgName: org.name, asOf, madeOn: today(c), rows: rows!, villages: counts.villages, total: counts.total });
     await inTransaction(c, async (_trx, audit) => {
       await audit({
         kind: 'export.downloaded',

@@ -14,3 +14,9 @@ export async function saveSetting(db: Kysely<Database>, key: SettingKey, value: 
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: value as never, updated_at: at }))
     .execute();
 }
+
+/** The settings' cache counter (bumped by a trigger on every write to setting). */
+export async function settingsVersion(db: Kysely<Database>): Promise<number> {
+  const r = await db.selectFrom('cache_version').select('version').where('name', '=', 'setting').executeTakeFirst();
+  return r?.version ?? 0;
+}

@@ -2,6 +2,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { ok, toApiError } from '$lib/api';
 import { serverApi } from '$lib/server/api';
 import { formFail } from '$lib/server/forms';
+import { apiLinks } from '$lib/roster';
 
 const PAGE_SIZE = 30;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -28,10 +29,8 @@ export const load: PageServerLoad = async (event) => {
   const errors: Record<string, string> = {};
   if (filters.from && filters.to && filters.from > filters.to) errors.to = '结束日期不能早于开始日期';
 
-  const [kinds, users] = await Promise.all([
-    ok(api['audit-events'].kinds.$get()),
-    event.locals.user!.role === 'admin' ? ok(api.users.$get({ query: { pageSize: '200' } })) : null,
-  ]);
+  // Everyone who acted in the scope (auditors cannot list users): the operator filter.
+  const [kinds, actors] = await Promise.all([ok(api['audit-events'].kinds.$get()), ok(api['audit-events'].actors.$get())]);
   const kindKnown = kinds.items.some((k) => k.kind === filters.kind);
   if (filters.kind && !kindKnown) errors.kind = '未知的操作类型';
 
@@ -46,12 +45,14 @@ export const load: PageServerLoad = async (event) => {
     ...(filters.to && !errors.to ? { to: dayStart(filters.to, 1) } : {}),
   };
   const result = await ok(api['audit-events'].$get({ query }));
+  const { page: _p, pageSize: _s, ...exportQuery } = query;
   return {
     ...result,
     filters,
     errors,
     kinds: kinds.items,
-    users: users?.items.map((u) => ({ id: u.id, label: `${u.display_name}（${u.username}）` })) ?? null,
+    users: actors.items.map((u) => ({ id: u.id!, label: u.username && u.username !== u.name ? `${u.name}（${u.username}）` : u.name })),
+    exportHref: apiLinks.api['audit-events']['export.xlsx'].$path({ query: exportQuery }),
   };
 };
 
