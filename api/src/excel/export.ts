@@ -131,7 +131,8 @@ export function addTableSheet<R>(wb: ExcelJS.Workbook, name: string, columns: re
   if (borders) for (let i = 1; i <= n; i++) head.getCell(i).border = THIN_BORDER;
   const toCell = (c: SheetColumn<R>, v: SheetValue): ExcelJS.CellValue => {
     if (v === undefined || v === null || v === '') return null;
-    if (c.type === 'date' && typeof v === 'string') return excelDate(v);
+    // A whole date becomes an Excel date; a partial one (出生年月 'YYYY-MM' for masked roles) stays text.
+    if (c.type === 'date' && typeof v === 'string' && v.length === 10) return excelDate(v);
     return v;
   };
   let i = 0;

@@ -352,7 +352,10 @@ describe(`Excel export (${engineLabel()})`, () => {
     const idCol = IMPORT_COLUMNS.findIndex((c) => c.key === 'idNumber') + 1;
     const ids = [2, 3, 4, 5].map((r) => String(ws.getRow(r).getCell(idCol).value));
     expect(ids).toContain(maskIdNumber(testIdNumber('1980-01-01', 'male', 4)));
-    expect(ids.every((id) => /^\d{4}\*{10}[\dX]{4}$/.test(id))).toBe(true);
+    expect(ids.every((id) => /^\*{14}[\dX]{4}$/.test(id))).toBe(true);
+    // 出生年月 only, no day (security review #11, finding 4).
+    const birthCol = IMPORT_COLUMNS.findIndex((c) => c.key === 'birthDate') + 1;
+    expect([2, 3, 4, 5].map((r) => String(ws.getRow(r).getCell(birthCol).value)).every((d) => /^\d{4}-\d{2}$/.test(d))).toBe(true);
     const events = await t.handle.db.selectFrom('audit_event').select(['actor_username', 'details']).where('kind', '=', 'export.downloaded').orderBy('id').execute();
     expect(events.map((e) => e.actor_username)).toEqual(['office', 'auditor']);
     expect(events[1]!.details).toMatchObject({ document: 'roster.xlsx', rows: 4, fullIdNumbers: false });

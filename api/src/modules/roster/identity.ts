@@ -35,11 +35,18 @@ export function idNumberMismatch(facts: IdNumberFacts, record: { birthDate: stri
   return null;
 }
 
-/** Shown to roles that do not maintain rosters: 3703**********123X. */
+/**
+ * Shown to roles that do not maintain rosters: **************123X. The region digits are hidden too:
+ * with them and the birth date the rest could be rebuilt from the checksum (security review #11,
+ * finding 4); those roles see 出生年月 only (maskBirthDate).
+ */
 export function maskIdNumber(id: string): string {
   if (id.length !== 18) return '*'.repeat(id.length);
-  return `${id.slice(0, 4)}${'*'.repeat(10)}${id.slice(14)}`;
+  return `${'*'.repeat(14)}${id.slice(14)}`;
 }
+
+/** 出生年月 ('YYYY-MM') for roles that see masked ID numbers; the day would narrow the number down. */
+export const maskBirthDate = (birthDate: string): string => birthDate.slice(0, 7);
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

@@ -93,6 +93,13 @@ describe(`people (${engineLabel()})`, () => {
       const text = await list.text();
       expect(text, who).toContain(masked);
       expect(text, who).not.toContain(body.idNumber);
+      // Neither the region digits nor the birth day (security review #11, finding 4): 出生年月 only.
+      expect(masked).toBe(`**************${body.idNumber.slice(14)}`);
+      expect((one.person as unknown as { birth_date: string }).birth_date, who).toBe('1988-08');
+      expect(text, who).not.toContain('1988-08-08');
+      expect(text, who).not.toContain(body.idNumber.slice(0, 6));
+      const roster = await call(t.app, 'GET', `/api/orgs/${villageA}/roster.xlsx`, { cookie: cookies[who] });
+      expect(roster.status).toBe(200);
     }
     const admin = (await (await call(t.app, 'GET', `/api/people/${created.person.id}`, { cookie: cookies.admin })).json()) as { person: PersonOut };
     expect(admin.person.id_number).toBe(body.idNumber);

@@ -5,7 +5,7 @@
 // functions) ever holds a full ID number for a role that must not see one.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Committee, Database, EducationLevel, Gender, OrgKind, Person, PoliticalStatus, Position, Post, PostHow, Role } from '@qingfeng/db';
-import { maskIdNumber } from './identity.ts';
+import { maskBirthDate, maskIdNumber } from './identity.ts';
 import { treeOrder } from '../orgs/queries.ts';
 import { seesFullIdNumbers, type PostSpan, type TermSpan } from './rules.ts';
 import type { RosterTotals, VillageCounts } from './excel.ts';
@@ -22,7 +22,6 @@ export function rosterScopeOf(user: { orgPath: string; role: Role }): RosterScop
 }
 
 const like = (path: string) => `${path}%`;
-const showId = (scope: RosterScope, id: string) => (scope.fullIdNumbers ? id : maskIdNumber(id));
 
 /**
  * SQL: the post aliased `p` is held on `asOf` (half-open ranges, see rules.ts). Shared with the
@@ -100,8 +99,9 @@ export function personVisible(path: string) {
     WHERE vp.person_id = pe.id AND vo.path LIKE ${like(path)}))`;
 }
 
-function maskPerson<T extends { id_number: string }>(scope: RosterScope, row: T): T {
-  return { ...row, id_number: showId(scope, row.id_number) };
+function maskPerson<T extends { id_number: string; birth_date?: string }>(scope: RosterScope, row: T): T {
+  if (scope.fullIdNumbers) return row;
+  return { ...row, id_number: maskIdNumber(row.id_number), ...(row.birth_date !== undefined && { birth_date: maskBirthDate(row.birth_date) }) };
 }
 
 export interface PeopleFilter {
@@ -531,7 +531,7 @@ async function rosterRows(db: Kysely<Database>, scope: RosterScope, terms: RawBu
              CASE a.position WHEN 'secretary' THEN 1 WHEN 'director' THEN 1 WHEN 'deputy_secretary' THEN 2 WHEN 'deputy_director' THEN 2 ELSE 3 END,
              a.start_date, a.id`.execute(db);
   if (scope.fullIdNumbers) return r.rows;
-  return r.rows.map((row) => ({ ...row, id_number: maskIdNumber(row.id_number) }));
+  return r.rows.map((row) => ({ ...row, id_number: maskIdNumber(row.id_number), birth_date: maskBirthDate(row.birth_date) }));
 }
 
 export interface RosterSummary {
