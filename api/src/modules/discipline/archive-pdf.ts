@@ -19,7 +19,7 @@ export async function drawArchive(pdf: PdfBuilder, d: ArchiveData): Promise<void
   const facts: [string, string][] = [
     ['姓名', p.name],
     ['性别', GENDER_LABELS[p.gender]],
-    ['出生日期', p.birth_date],
+    ['出生年月', p.birth_date],
     ['公民身份号码', p.id_number],
     ['政治面貌', POLITICAL_STATUS_LABELS[p.political_status]],
     ['入党时间', p.party_join_date ?? '—'],

@@ -352,12 +352,14 @@ describe(`visibility (${engineLabel()})`, () => {
   });
 
   it('serves the archive with posts, talks, sanctions and eligibility, and its PDF', async () => {
-    const r = await get<{ sanctions: unknown[]; talks: unknown[]; posts: unknown[]; eligibility: { eligible: boolean }; person: { id_number: string } }>(`/api/people/${a}/archive`, auditor);
+    const r = await get<{ sanctions: unknown[]; talks: unknown[]; posts: unknown[]; eligibility: { eligible: boolean }; person: { id_number: string; birth_date: string } }>(`/api/people/${a}/archive`, auditor);
     expect(r.status).toBe(200);
     expect(r.body.posts).toHaveLength(1);
     expect(r.body.talks.length).toBeGreaterThanOrEqual(2);
     expect(r.body.sanctions).toHaveLength(1);
     expect(r.body.person.id_number).toContain('*');
+    // Masked roles get 出生年月 only, so the masked digits cannot be rebuilt from the birth date.
+    expect(r.body.person.birth_date).toMatch(/^\d{4}-\d{2}$/);
     const pdf = await call(t.app, 'GET', `/api/people/${a}/archive.pdf`, { cookie: auditor });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');

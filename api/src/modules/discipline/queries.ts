@@ -2,7 +2,7 @@
 // writes inside the caller's transaction. Figures and drill-downs are in figures.ts.
 import { sql, type Kysely } from 'kysely';
 import type { Committee, Database, DecisionCategory, MeetingKind, MemberRole, Opinion, OrgKind, Outcome, PersonCategory, PoliticalStatus, Position, SanctionStatus, SanctionSystem, SanctionType, TalkKind, Violation } from '@qingfeng/db';
-import { maskIdNumber } from '../roster/identity.ts';
+import { maskBirthDate, maskIdNumber } from '../roster/identity.ts';
 import { personVisible } from '../roster/queries.ts';
 import { loadSettings } from '../settings/queries.ts';
 import type { Settings } from '../settings/rules.ts';
@@ -465,7 +465,8 @@ export async function archiveOf(db: Kysely<Database>, scopePath: string, id: num
       ORDER BY s.signed_at DESC, s.id DESC`.execute(db),
   ]);
   return {
-    person: { ...person, id_number: maskIdNumber(person.id_number) },
+    // Readers of archives never maintain rosters: masked ID and 出生年月 only (issue 11, finding 4).
+    person: { ...person, id_number: maskIdNumber(person.id_number), birth_date: maskBirthDate(person.birth_date) },
     posts: posts.rows,
     talks: talks.rows,
     sanctions,
