@@ -29,6 +29,10 @@ describe('navigation by role', () => {
     expect(isActive('/orgs', '/orgs')).toBe(true);
     expect(isActive('/users', '/users/3')).toBe(true);
     expect(isActive('/audit', '/auditor')).toBe(false);
+    // Only the most specific entry is highlighted.
+    expect(isActive('/pledges/templates', '/pledges/templates/3')).toBe(true);
+    expect(isActive('/pledges', '/pledges/templates/3')).toBe(false);
+    expect(isActive('/pledges', '/pledges/campaigns/1')).toBe(true);
   });
 
   it('gives every entry at least one role and a unique path', () => {

@@ -74,16 +74,19 @@ export function navFor(role: Role): NavSection[] {
   return NAV.map((s) => ({ ...s, items: s.items.filter((i) => i.roles.includes(role)) })).filter((s) => s.items.length > 0);
 }
 
+const matches = (href: string, pathname: string) => (href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`));
+
 /** The roles that may open a path: those of the longest nav entry that prefixes it. */
 export function rolesForPath(pathname: string): readonly Role[] | null {
   let best: NavItem | null = null;
   for (const item of NAV.flatMap((s) => s.items)) {
-    const match = item.href === '/' ? pathname === '/' : pathname === item.href || pathname.startsWith(`${item.href}/`);
-    if (match && (!best || item.href.length > best.href.length)) best = item;
+    if (matches(item.href, pathname) && (!best || item.href.length > best.href.length)) best = item;
   }
   return best?.roles ?? null;
 }
 
+/** The entry to highlight: the longest nav entry that prefixes the path (/pledges/templates/3 is 承诺书模板, not 承诺书签署). */
 export function isActive(href: string, pathname: string): boolean {
-  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+  if (!matches(href, pathname)) return false;
+  return !NAV.some((s) => s.items.some((i) => i.href.length > href.length && matches(i.href, pathname)));
 }

@@ -22,8 +22,9 @@ export function idParam(value: string, what = '记录'): string {
 export function apiFieldErrors(e: ApiError, rename: Record<string, string> = {}): Record<string, string> {
   const out: Record<string, string> = {};
   const put = (field: string, message: string) => {
-    const f = rename[field] ?? field;
-    if (!(f in out)) out[f] = message;
+    // Field names come from the API: own keys only (a field called "toString" must not find a method).
+    const f = Object.hasOwn(rename, field) ? rename[field]! : field;
+    if (!Object.hasOwn(out, f)) out[f] = message;
   };
   for (const [field, message] of Object.entries(e.fieldErrors())) put(field, message);
   const problems = (e.details as { problems?: { field?: string; message?: string }[] } | undefined)?.problems;
