@@ -11,10 +11,12 @@ export const load: PageServerLoad = async (event) => {
   const village = num(sp.get('village'));
   const campaign = num(sp.get('campaign'));
   const page = num(sp.get('page')) ?? '1';
-  const report = await ok(api.api.reports.pledges.$get({ query: { year } }));
+  // The summary's drill-down links name the org: the page shows that subtree (the API checks scope).
+  const org = num(sp.get('org'));
+  const report = await ok(api.api.reports.pledges.$get({ query: { year, ...(org && { org }) } }));
   // The drill-down: exactly the signatures behind the figure (or behind one village's / campaign's).
   const records = await ok(
-    api.api.reports.pledges.records.$get({ query: { year, page, pageSize: '50', ...(village && { village }), ...(campaign && { campaign }) } }),
+    api.api.reports.pledges.records.$get({ query: { year, page, pageSize: '50', ...(org && { org }), ...(village && { village }), ...(campaign && { campaign }) } }),
   );
-  return { report, records, year, village, campaign };
+  return { report, records, year, org, village, campaign };
 };
