@@ -169,7 +169,8 @@ describe.skipIf(!chromiumPath)('discipline story: talks, sanctions, four forms, 
     await page.goto(`${server.url}/discipline/archive?q=曹春兰`);
     await page.getByRole('link', { name: /曹春兰/ }).first().click();
     await page.getByTestId('eligibility').waitFor();
-    expect(await page.getByTestId('eligibility').innerText()).toContain('党纪警告');
+    // The correction step above turned her 警告 into 严重警告.
+    expect(await page.getByTestId('eligibility').innerText()).toContain('党纪严重警告');
     await shot(page, '7-10-archive');
     await phoneShot(new URL(page.url()).pathname, '7-10-archive-phone');
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('archive-pdf').click()]);
@@ -177,7 +178,7 @@ describe.skipIf(!chromiumPath)('discipline story: talks, sanctions, four forms, 
     await dl.saveAs(path);
     expect(dl.suggestedFilename()).toMatch(/^廉政档案-曹春兰-QF-\d{4}-\d{6}\.pdf$/);
     const text = execFileSync('pdftotext', ['-layout', path, '-']).toString().replace(/ +/g, '');
-    for (const w of ['曹春兰廉政档案', '任职情况', '谈话函询', '党纪警告', '不符合任职资格']) expect(text, w).toContain(w);
+    for (const w of ['曹春兰廉政档案', '任职情况', '谈话函询', '党纪严重警告', '不符合任职资格']) expect(text, w).toContain(w);
   });
 
   it('shows a village secretary none of it', async () => {
