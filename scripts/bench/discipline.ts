@@ -27,43 +27,46 @@ const YEAR = 2022;
 /** Talks and sanctions for every village, set-based; returns the row counts. */
 async function buildLedger(db: Kysely<Database>, data: Dataset) {
   const scope = `${data.rootPath}%`;
-  // Each village's people as an array, so that row k of a village picks a subject without a per-row lookup.
-  await sql`
-    CREATE TEMP TABLE bench_village_people AS
-    SELECT p.org_unit_id, array_agg(p.id ORDER BY p.id) AS ids
-    FROM person p JOIN org_unit o ON o.id = p.org_unit_id
-    WHERE o.path LIKE ${scope} AND o.kind IN ('village', 'community')
-    GROUP BY p.org_unit_id`.execute(db);
-  // Kinds by row: 2 collective, 10 提醒, 1 诫勉, 1 警示, 2 函询, 2 廉政, 2 任前 per village and 20 rows.
-  const talks = await sql`
-    INSERT INTO talk (org_unit_id, kind, talk_date, subject_person_id, participant_count, leader_name, leader_title, topic, reply_due_date, influence_end)
-    SELECT v.org_unit_id, x.kind, x.d,
-           CASE WHEN x.kind = 'collective' THEN NULL ELSE v.ids[(k % array_length(v.ids, 1)) + 1] END,
-           CASE WHEN x.kind = 'collective' THEN 20 + (v.org_unit_id + k) % 40 ELSE 1 END,
-           '王纪委', '纪工委书记', '基准测试谈话',
-           CASE WHEN x.kind = 'inquiry_letter' THEN x.d + 21 END,
-           CASE WHEN x.kind = 'admonishment' THEN (x.d + interval '6 months')::date END
-    FROM bench_village_people v
-    CROSS JOIN generate_series(0, ${TALKS_PER_VILLAGE - 1}) AS k
-    CROSS JOIN LATERAL (SELECT
-      (CASE WHEN k < 2 THEN 'collective' WHEN k < 12 THEN 'reminder' WHEN k = 12 THEN 'admonishment' WHEN k = 13 THEN 'warning_talk'
-            WHEN k < 16 THEN 'inquiry_letter' WHEN k < 18 THEN 'integrity' ELSE 'pre_appointment' END) AS kind,
-      (date '2019-01-01' + ((v.org_unit_id * 37 + k * 101) % 2190)) AS d) x`.execute(db);
-  const sanctions = await sql`
-    INSERT INTO sanction (person_id, org_unit_id, system, type, probation_months, violation, authority, case_number, decision_date, effective_date, influence_end, criminal_referral)
-    SELECT v.ids[((k * 7) % array_length(v.ids, 1)) + 1], v.org_unit_id, x.system, x.type,
-           CASE WHEN x.type = 'probation' THEN 24 END,
-           'integrity', '区纪委', '基准' || v.org_unit_id || '-' || k, x.d, x.d,
-           CASE WHEN x.system = 'government' AND x.type = 'expulsion' THEN NULL ELSE (x.d + make_interval(months => x.months))::date END,
-           (v.org_unit_id + k) % 97 = 0
-    FROM bench_village_people v
-    CROSS JOIN generate_series(0, ${SANCTIONS_PER_VILLAGE - 1}) AS k
-    CROSS JOIN LATERAL (SELECT
-      (CASE WHEN k = 0 THEN 'party' ELSE (ARRAY['party','government','organizational','party'])[v.org_unit_id % 4 + 1] END) AS system,
-      (CASE WHEN k = 0 THEN 'warning' ELSE (ARRAY['serious_warning','demerit','position_adjustment','probation'])[v.org_unit_id % 4 + 1] END) AS type,
-      (CASE WHEN k = 0 THEN 12 ELSE (ARRAY[18, 12, 12, 48])[v.org_unit_id % 4 + 1] END) AS months,
-      (date '2019-01-01' + ((v.org_unit_id * 53 + k * 211) % 2190)) AS d) x`.execute(db);
-  await sql`DROP TABLE bench_village_people`.execute(db);
+  // One transaction: the temp table lives on one connection, and PostgreSQL's pool has several.
+  const { talks, sanctions } = await db.transaction().execute(async (db) => {
+    // Each village's people as an array, so that row k of a village picks a subject without a per-row lookup.
+    await sql`
+      CREATE TEMP TABLE bench_village_people ON COMMIT DROP AS
+      SELECT p.org_unit_id, array_agg(p.id ORDER BY p.id) AS ids
+      FROM person p JOIN org_unit o ON o.id = p.org_unit_id
+      WHERE o.path LIKE ${scope} AND o.kind IN ('village', 'community')
+      GROUP BY p.org_unit_id`.execute(db);
+    // Kinds by row: 2 collective, 10 提醒, 1 诫勉, 1 警示, 2 函询, 2 廉政, 2 任前 per village and 20 rows.
+    const talks = await sql`
+      INSERT INTO talk (org_unit_id, kind, talk_date, subject_person_id, participant_count, leader_name, leader_title, topic, reply_due_date, influence_end)
+      SELECT v.org_unit_id, x.kind, x.d,
+             CASE WHEN x.kind = 'collective' THEN NULL ELSE v.ids[(k % array_length(v.ids, 1)) + 1] END,
+             CASE WHEN x.kind = 'collective' THEN 20 + (v.org_unit_id + k) % 40 ELSE 1 END,
+             '王纪委', '纪工委书记', '基准测试谈话',
+             CASE WHEN x.kind = 'inquiry_letter' THEN x.d + 21 END,
+             CASE WHEN x.kind = 'admonishment' THEN (x.d + interval '6 months')::date END
+      FROM bench_village_people v
+      CROSS JOIN generate_series(0, ${TALKS_PER_VILLAGE - 1}) AS k
+      CROSS JOIN LATERAL (SELECT
+        (CASE WHEN k < 2 THEN 'collective' WHEN k < 12 THEN 'reminder' WHEN k = 12 THEN 'admonishment' WHEN k = 13 THEN 'warning_talk'
+              WHEN k < 16 THEN 'inquiry_letter' WHEN k < 18 THEN 'integrity' ELSE 'pre_appointment' END) AS kind,
+        (date '2019-01-01' + ((v.org_unit_id * 37 + k * 101) % 2190)) AS d) x`.execute(db);
+    const sanctions = await sql`
+      INSERT INTO sanction (person_id, org_unit_id, system, type, probation_months, violation, authority, case_number, decision_date, effective_date, influence_end, criminal_referral)
+      SELECT v.ids[((k * 7) % array_length(v.ids, 1)) + 1], v.org_unit_id, x.system, x.type,
+             CASE WHEN x.type = 'probation' THEN 24 END,
+             'integrity', '区纪委', '基准' || v.org_unit_id || '-' || k, x.d, x.d,
+             CASE WHEN x.system = 'government' AND x.type = 'expulsion' THEN NULL ELSE (x.d + make_interval(months => x.months))::date END,
+             (v.org_unit_id + k) % 97 = 0
+      FROM bench_village_people v
+      CROSS JOIN generate_series(0, ${SANCTIONS_PER_VILLAGE - 1}) AS k
+      CROSS JOIN LATERAL (SELECT
+        (CASE WHEN k = 0 THEN 'party' ELSE (ARRAY['party','government','organizational','party'])[v.org_unit_id % 4 + 1] END) AS system,
+        (CASE WHEN k = 0 THEN 'warning' ELSE (ARRAY['serious_warning','demerit','position_adjustment','probation'])[v.org_unit_id % 4 + 1] END) AS type,
+        (CASE WHEN k = 0 THEN 12 ELSE (ARRAY[18, 12, 12, 48])[v.org_unit_id % 4 + 1] END) AS months,
+        (date '2019-01-01' + ((v.org_unit_id * 53 + k * 211) % 2190)) AS d) x`.execute(db);
+    return { talks, sanctions };
+  });
   await sql`ANALYZE talk`.execute(db);
   await sql`ANALYZE sanction`.execute(db);
   return { talks: Number(talks.numAffectedRows ?? 0), sanctions: Number(sanctions.numAffectedRows ?? 0) };
