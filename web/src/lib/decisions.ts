@@ -17,6 +17,7 @@ import {
   meetingTimeText,
   yuan,
 } from '@qingfeng/api/rules/decisions';
+import { codeLabel } from '@qingfeng/api/labels';
 
 export {
   ATTENDANCE_LABELS,
@@ -38,9 +39,7 @@ export {
 export const canRecordDecisions = (role: string) => (DECISION_WRITERS as readonly string[]).includes(role);
 
 /** A label from a code table by own key only. */
-export function label<T extends string>(table: Record<T, string>, key: string | null | undefined, fallback = '—'): string {
-  return key != null && Object.hasOwn(table, key) ? table[key as T] : fallback;
-}
+export const label = (table: Readonly<Record<string, string>>, key: string | null | undefined, fallback = '—'): string => codeLabel(table, key) ?? fallback;
 
 /** '12,000.00 元' or '—'. */
 export const money = (fen: number | null | undefined) => (fen == null ? '—' : `${yuan(fen)} 元`);

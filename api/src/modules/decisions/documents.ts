@@ -7,6 +7,7 @@ import type { PdfBuilder } from '../../pdf/document.ts';
 import { COLORS } from '../../pdf/document.ts';
 import type { TableColumn } from '../../pdf/register.ts';
 import { drawTable } from '../../pdf/table.ts';
+import { codeLabel } from '../roster/labels.ts';
 import type { RegisterRow, minutesData } from './queries.ts';
 import {
   CATEGORY_LABELS,
@@ -23,7 +24,7 @@ import {
   yuan,
 } from './rules.ts';
 
-const lbl = <T extends string>(table: Record<T, string>, key: string | null, none = '—') => (key !== null && Object.hasOwn(table, key) ? table[key as T] : none);
+const lbl = (table: Readonly<Record<string, string>>, key: string | null, none = '—') => codeLabel(table, key) ?? none;
 const votes = (r: { votes_for: number | null; votes_against: number | null; votes_abstain: number | null }) =>
   r.votes_for === null ? '—' : `${r.votes_for}/${r.votes_against ?? 0}/${r.votes_abstain ?? 0}`;
 const flagsText = (flags: readonly { rule: string }[]) => flags.map((f) => lbl(RULE_LABELS, f.rule, f.rule)).join('；');
