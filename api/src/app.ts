@@ -25,6 +25,8 @@ import { exportRoutes } from './modules/exports/routes.ts';
 
 export interface AppDeps {
   db: Kysely<Database>;
+  /** Reports' and exports' reads (DbHandle.read: a replica, or `db` itself). Default: `db`. */
+  read?: Kysely<Database>;
   clock?: Clock;
   engine: Engine;
 }
@@ -39,11 +41,12 @@ function clientIp(env: AppEnv['Bindings'] | undefined, header: (name: string) =>
   return env?.incoming?.socket?.remoteAddress ?? null;
 }
 
-export function createApp({ db, clock = systemClock, engine }: AppDeps) {
+export function createApp({ db, read = db, clock = systemClock, engine }: AppDeps) {
   const app = new Hono<AppEnv>()
     .basePath('/api')
     .use('*', async (c, next) => {
       c.set('db', db);
+      c.set('reportDb', read);
       c.set('clock', clock);
       c.set('engine', engine);
       c.set('ip', clientIp(c.env, (n) => c.req.header(n)));

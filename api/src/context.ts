@@ -30,6 +30,12 @@ export interface AppEnv {
   };
   Variables: {
     db: Kysely<Database>;
+    /**
+     * For reports and exports only (read-heavy, never followed by the caller's own write): the
+     * streaming replica when DATABASE_READ_URL is set, else the same as `db`. Everything a user reads
+     * back right after writing it (lists, detail pages, the roster, sessions) stays on `db`.
+     */
+    reportDb: Kysely<Database>;
     clock: Clock;
     engine: 'pglite' | 'postgresql';
     user: SessionUser | null;

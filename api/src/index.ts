@@ -22,5 +22,5 @@ export async function openApp(options: CreateDbOptions & { clock?: Clock } = {})
     if (demo.seeded || demo.reason === 'already_seeded') for (const line of demoAccountLines()) console.log(line);
     else console.log('[qingfeng] 数据库中已有村(社区)数据，未载入演示数据。');
   }
-  return { app: createApp({ db: handle.db, clock, engine: handle.engine }), handle };
+  return { app: createApp({ db: handle.db, read: handle.read, clock, engine: handle.engine }), handle };
 }

@@ -11,6 +11,13 @@ export type Engine = 'pglite' | 'postgresql';
 
 export interface DbHandle {
   db: Kysely<Database>;
+  /**
+   * Where reports and exports read: a second pool on the streaming replica when a read URL is given
+   * (DATABASE_READ_URL), otherwise the same handle as `db`. Never write through it.
+   */
+  read: Kysely<Database>;
+  /** True when `read` is a pool of its own (a replica). */
+  hasReplica: boolean;
   engine: Engine;
   /** The embedded instance, when the engine is PGlite (for snapshots in tests). */
   pglite?: PGlite;
@@ -23,6 +30,11 @@ export interface CreateDbOptions {
    * DATABASE_URL is set (tests must never reach the configured database by accident).
    */
   url?: string | undefined;
+  /**
+   * A streaming replica for reports and exports (issue 12). Omitted: DATABASE_READ_URL, but only when
+   * `url` was omitted too (so a test's explicit URL never picks up an operator's replica). PostgreSQL only.
+   */
+  readUrl?: string | undefined;
   /** PGlite data directory; defaults to QINGFENG_DATA_DIR or ./data. Use 'memory://' for a throwaway database. */
   dataDir?: string | undefined;
   /** A PGlite snapshot (from dumpDataDir) to start from, to skip initdb in tests. */
@@ -53,8 +65,19 @@ export function localCacheGeneration(db: Kysely<Database>): number | null {
 
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   const url = 'url' in options ? options.url : process.env.DATABASE_URL;
-  if (url) return createPostgres(url, options.max ?? 10, options.log);
-  return createPglite(options);
+  if (!url) return createPglite(options);
+  const readUrl = 'readUrl' in options ? options.readUrl : 'url' in options ? undefined : process.env.DATABASE_READ_URL;
+  const primary = createPostgres(url, options.max ?? 10, options.log, 'qingfeng');
+  if (!readUrl) return primary;
+  const replica = createPostgres(readUrl, options.max ?? 10, options.log, 'qingfeng-read');
+  return {
+    ...primary,
+    read: replica.db,
+    hasReplica: true,
+    async close() {
+      await Promise.all([primary.close(), replica.close()]);
+    },
+  };
 }
 
 async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
@@ -82,6 +105,8 @@ async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
   localGenerations.set(db, generation);
   return {
     db,
+    read: db,
+    hasReplica: false,
     engine: 'pglite',
     pglite,
     async close() {
@@ -91,9 +116,14 @@ async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
   };
 }
 
-function createPostgres(url: string, max: number, log?: LogConfig): DbHandle {
+// A multi-host URL (`postgres://h1:p1,h2:p2/db?target_session_attrs=read-write`) is handled by
+// postgres.js itself: each new connection tries the hosts in turn and keeps the first that accepts
+// writes, so after a failover the pool's next connections reach the new primary.
+function createPostgres(url: string, max: number, log: LogConfig | undefined, applicationName: string): DbHandle {
   const sql = postgres(url, {
     max,
+    // Names the pool in pg_stat_activity (a URL's own application_name wins).
+    connection: { application_name: applicationName },
     onnotice: () => {},
     types: {
       bigint: { to: INT8, from: [INT8], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },
@@ -117,6 +147,8 @@ function createPostgres(url: string, max: number, log?: LogConfig): DbHandle {
   const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: () => preparing }), ...(log && { log }) });
   return {
     db,
+    read: db,
+    hasReplica: false,
     engine: 'postgresql',
     async close() {
       await db.destroy();

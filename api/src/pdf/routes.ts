@@ -88,7 +88,7 @@ export const pdfRoutes = new Hono<AppEnv>()
   .get('/orgs/:id/roster.pdf', allow(...ALL_ROLES), v('param', idParam), v('query', asOfQuery), async (c) => {
     const user = currentUser(c);
     const scope = rosterScopeOf(user);
-    const db = c.get('db');
+    const db = c.get('reportDb');
     const { id } = c.req.valid('param');
     const asOf = c.req.valid('query').asOf ?? todayInShanghai(c.get('clock').now());
     const org = await findRosterOrg(db, scope, id);
@@ -109,7 +109,7 @@ export const pdfRoutes = new Hono<AppEnv>()
   .get('/reports/committee-structure.pdf', allow(...ALL_ROLES), v('query', structureQuery), async (c) => {
     const user = currentUser(c);
     const { org, asOf } = c.req.valid('query');
-    const report = await getCommitteeStructure(c.get('db'), { scopePath: user.orgPath, orgId: org ?? user.orgUnitId, asOf: asOf ?? null });
+    const report = await getCommitteeStructure(c.get('reportDb'), { scopePath: user.orgPath, orgId: org ?? user.orgUnitId, asOf: asOf ?? null });
     if (!report) throw notFound('组织不存在');
     return deliverPdf(c, {
       kind: 'committee_structure',

@@ -25,10 +25,10 @@ const registerQuery = z.object({
 
 async function registerData(c: Context<AppEnv>, f: z.infer<typeof registerQuery>) {
   const user = currentUser(c);
-  const org = await q.findOrg(c.get('db'), user.orgPath, f.org ?? user.orgUnitId);
+  const org = await q.findOrg(c.get('reportDb'), user.orgPath, f.org ?? user.orgUnitId);
   if (!org) throw notFound('组织不存在');
   const year = f.year ?? Number(todayInShanghai(c.get('clock').now()).slice(0, 4));
-  const rows = await q.registerRows(c.get('db'), org.path, year);
+  const rows = await q.registerRows(c.get('reportDb'), org.path, year);
   return { org, year, rows, totals: registerTotals(rows) };
 }
 

@@ -29,7 +29,7 @@ const drillQuery = z.object({
 /** The org reported on (default: the caller's own) in scope, and the year (default: this year in China). */
 async function resolve(c: Context<AppEnv>, org: number | undefined, year: number | undefined) {
   const user = currentUser(c);
-  const found = await q.findOrg(c.get('db'), user.orgPath, org ?? user.orgUnitId);
+  const found = await q.findOrg(c.get('reportDb'), user.orgPath, org ?? user.orgUnitId);
   if (!found) throw notFound('组织不存在');
   return { org: found, year: year ?? Number(todayInShanghai(c.get('clock').now()).slice(0, 4)) };
 }
@@ -38,13 +38,13 @@ export const decisionReportRoutes = new Hono<AppEnv>()
   .get('/decisions', allow(...DECISION_READERS), v('query', z.object(orgYear)), async (c) => {
     const f = c.req.valid('query');
     const { org, year } = await resolve(c, f.org, f.year);
-    const rows = await q.decisionStatistics(c.get('db'), org.path, year);
+    const rows = await q.decisionStatistics(c.get('reportDb'), org.path, year);
     return c.json({ org: { id: org.id, name: org.name, kind: org.kind }, year, ...shapeStatistics(rows) });
   })
   .get('/decisions/items', allow(...DECISION_READERS), v('query', drillQuery), async (c) => {
     const f = c.req.valid('query');
     const { org, year } = await resolve(c, f.org, f.year);
-    const result = await q.listItems(c.get('db'), {
+    const result = await q.listItems(c.get('reportDb'), {
       orgPath: org.path,
       year,
       counted: f.counted === 'yes',

@@ -26,7 +26,7 @@ export const pledgeReportRoutes = new Hono<AppEnv>()
     const user = currentUser(c);
     const query = c.req.valid('query');
     const year = query.year ?? shanghaiYear(c.get('clock').now());
-    const db = c.get('db');
+    const db = c.get('reportDb');
     const org = await orgOf(db, user.orgPath, query.org ?? user.orgUnitId);
     const figures = await q.pledgeFigures(db, org.path, year);
     return c.json({
@@ -44,7 +44,7 @@ export const pledgeReportRoutes = new Hono<AppEnv>()
     const user = currentUser(c);
     const { org: orgId, year: y, village, campaign, page, pageSize } = c.req.valid('query');
     const year = y ?? shanghaiYear(c.get('clock').now());
-    const db = c.get('db');
+    const db = c.get('reportDb');
     const org = await orgOf(db, user.orgPath, orgId ?? user.orgUnitId);
     return c.json({ year, org: { id: org.id, name: org.name }, ...(await q.pledgeFigureRecords(db, org.path, year, { orgId: village, campaignId: campaign, page, pageSize })) });
   });

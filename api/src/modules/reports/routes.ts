@@ -22,17 +22,18 @@ export const reportRoutes = new Hono<AppEnv>()
   .get('/committee-structure', allow(...REPORT_ROLES), v('query', structureQuery), async (c) => {
     const user = currentUser(c);
     const { org, asOf } = c.req.valid('query');
-    const report = await getCommitteeStructure(c.get('db'), { scopePath: user.orgPath, orgId: org ?? user.orgUnitId, asOf: asOf ?? null });
+    const report = await getCommitteeStructure(c.get('reportDb'), { scopePath: user.orgPath, orgId: org ?? user.orgUnitId, asOf: asOf ?? null });
     if (!report) throw notFound('组织不存在');
     return c.json(report);
   })
   .get('/committee-structure.xlsx', allow(...REPORT_ROLES), v('query', structureQuery), async (c) => {
     const user = currentUser(c);
     const { org, asOf } = c.req.valid('query');
-    // The download and its audit event commit together: no file leaves without its record.
-    const { bytes, disposition } = await inTransaction(c, async (trx, audit, now) => {
-      const report = await getCommitteeStructure(trx, { scopePath: user.orgPath, orgId: org ?? user.orgUnitId, asOf: asOf ?? null });
-      if (!report) throw notFound('组织不存在');
+    // Read where reports read (the replica, when there is one); the download and its audit event
+    // then commit together on the primary: no file leaves without its record.
+    const report = await getCommitteeStructure(c.get('reportDb'), { scopePath: user.orgPath, orgId: org ?? user.orgUnitId, asOf: asOf ?? null });
+    if (!report) throw notFound('组织不存在');
+    const { bytes, disposition } = await inTransaction(c, async (_trx, audit, now) => {
       const bytes = await buildCommitteeStructureWorkbook(report, { generatedAt: now, generatedBy: user.displayName });
       await audit({
         kind: 'export.downloaded',

@@ -27,7 +27,7 @@ const summaryQuery = z.object({
 /** The whole summary of the org (default: the caller's own) and year (default: this year in China). */
 export async function buildSummary(c: Context<AppEnv>, q: z.infer<typeof summaryQuery>) {
   const user = currentUser(c);
-  const db = c.get('db');
+  const db = c.get('reportDb');
   const today = todayInShanghai(c.get('clock').now());
   const org = await findSummaryOrg(db, user.orgPath, q.org ?? user.orgUnitId);
   if (!org) throw notFound('组织不存在');

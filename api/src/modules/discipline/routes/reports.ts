@@ -35,21 +35,21 @@ export const disciplineReportRoutes = new Hono<AppEnv>()
     const f = c.req.valid('query');
     const org = await reportOrg(c, f.org);
     const y = f.year ?? Number(today(c).slice(0, 4));
-    const figures = await integrityFigures(c.get('db'), yearPeriod(org.path, y));
+    const figures = await integrityFigures(c.get('reportDb'), yearPeriod(org.path, y));
     const parts = integritySentence(figures);
     return c.json({ org: { id: org.id, name: org.name }, year: y, figures, sentence: sentenceText(parts), sentenceParts: parts, labels: FIGURE_LABELS });
   })
   .get('/integrity/records', allow(...READERS), v('query', integrityQuery.extend({ year, figure: z.enum(INTEGRITY_FIGURES), ...pagination })), async (c) => {
     const f = c.req.valid('query');
     const org = await reportOrg(c, f.org);
-    const list = await figureRecords(c.get('db'), yearPeriod(org.path, f.year), f.figure, f.page, f.pageSize);
+    const list = await figureRecords(c.get('reportDb'), yearPeriod(org.path, f.year), f.figure, f.page, f.pageSize);
     return c.json({ org: { id: org.id, name: org.name }, year: f.year, figure: f.figure, label: FIGURE_LABELS[f.figure], ...list });
   })
   .get('/four-forms', allow(...READERS), v('query', z.object(periodQuery)), async (c) => {
     const f = c.req.valid('query');
     const org = await reportOrg(c, f.org);
     const { from, to } = period(c, f);
-    const db = c.get('db');
+    const db = c.get('reportDb');
     const [b, children] = await Promise.all([fourFormsBreakdown(db, { orgPath: org.path, from, to }), childOrgs(db, org.id)]);
     const byKey = new Map(b.byOrg.map((r) => [r.key, r]));
     const zero = (key: string): FourFormsRow => ({ key, first: 0, second: 0, third: 0, fourth: 0 });
@@ -63,6 +63,6 @@ export const disciplineReportRoutes = new Hono<AppEnv>()
     const f = c.req.valid('query');
     const org = await reportOrg(c, f.org);
     const { from, to } = period(c, f);
-    const list = await figureRecords(c.get('db'), { orgPath: org.path, from, to }, `fourForms.${f.form}`, f.page, f.pageSize);
+    const list = await figureRecords(c.get('reportDb'), { orgPath: org.path, from, to }, `fourForms.${f.form}`, f.page, f.pageSize);
     return c.json({ org: { id: org.id, name: org.name }, from, to, form: f.form, label: FORM_LABELS[f.form], ...list });
   });
