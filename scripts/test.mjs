@@ -5,6 +5,8 @@
 //   3. db and api again on PostgreSQL when TEST_DATABASE_URL is set (scratch databases are made from it)
 //   4. web unit tests, if web has any
 //   5. the browser stories in tests/ (they skip themselves, saying so, when Chromium is missing)
+//   6. with QINGFENG_HA=1 (CI sets it): the scale-out tests (api/vitest.ha.config.ts, also `pnpm test:ha`),
+//      which start their own PostgreSQL servers — a streaming replica and a pg_auto_failover formation
 // Counts come from vitest's JSON reporter. The last line is always `tests: N passed, M failed[, K skipped]`;
 // the exit code is non-zero when anything failed or a suite crashed.
 import { spawn } from 'node:child_process';
@@ -70,13 +72,13 @@ function vitestBin(dir) {
 }
 
 /** One vitest run; counts from its JSON report. A crash or a file that failed to load counts as a failure. */
-async function vitestSuite(name, dir, extraEnv = {}) {
+async function vitestSuite(name, dir, extraEnv = {}, extraArgs = []) {
   const started = Date.now();
   const bin = vitestBin(dir);
   if (!bin) return { name, passed: 0, failed: 1, skipped: 0, seconds: 0, note: 'vitest not installed' };
   const out = join(reports, `${name.replace(/\W+/g, '_')}.json`);
   console.log(`\n━━━ ${name} ━━━`);
-  const code = await run(process.execPath, [bin, 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`], {
+  const code = await run(process.execPath, [bin, 'run', ...extraArgs, '--reporter=default', '--reporter=json', `--outputFile=${out}`], {
     cwd: dir,
     env: suiteEnv(extraEnv),
   });
@@ -162,27 +164,42 @@ async function browserSuite() {
   return { name: 'browser (tests/)', passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, seconds: (Date.now() - started) / 1000, note: 'counted as one check' };
 }
 
+/** The scale-out tests: their own servers on loopback ports, never TEST_DATABASE_URL's. */
+function haSuite() {
+  return vitestSuite('api scale-out (replica, failover)', join(root, 'api'), { TEST_DATABASE_URL: undefined, DATABASE_READ_URL: undefined }, ['-c', 'vitest.ha.config.ts']);
+}
+
+// `node scripts/test.mjs --ha` (`pnpm test:ha`): only the scale-out suite, with the same summary line.
+const haOnly = process.argv.includes('--ha');
+
 const results = [];
 const started = Date.now();
 try {
-  for (const pkg of ['db', 'api', 'scripts', 'tests', 'web']) if (existsSync(join(root, pkg, 'tsconfig.json'))) results.push(await typecheck(pkg));
-
-  // PGlite: TEST_DATABASE_URL removed so the suites use the embedded engine.
-  results.push(await vitestSuite('db (pglite)', join(root, 'db'), { TEST_DATABASE_URL: undefined }));
-  results.push(await vitestSuite('api (pglite)', join(root, 'api'), { TEST_DATABASE_URL: undefined }));
-  if (process.env.TEST_DATABASE_URL) {
-    results.push(await vitestSuite('db (postgresql)', join(root, 'db')));
-    results.push(await vitestSuite('api (postgresql)', join(root, 'api')));
+  if (haOnly) {
+    results.push(await haSuite());
   } else {
-    console.log('\n[test] TEST_DATABASE_URL not set: the PostgreSQL runs of the db and api suites are skipped');
+    for (const pkg of ['db', 'api', 'scripts', 'tests', 'web']) if (existsSync(join(root, pkg, 'tsconfig.json'))) results.push(await typecheck(pkg));
+
+    // PGlite: TEST_DATABASE_URL removed so the suites use the embedded engine.
+    results.push(await vitestSuite('db (pglite)', join(root, 'db'), { TEST_DATABASE_URL: undefined }));
+    results.push(await vitestSuite('api (pglite)', join(root, 'api'), { TEST_DATABASE_URL: undefined }));
+    if (process.env.TEST_DATABASE_URL) {
+      results.push(await vitestSuite('db (postgresql)', join(root, 'db')));
+      results.push(await vitestSuite('api (postgresql)', join(root, 'api')));
+    } else {
+      console.log('\n[test] TEST_DATABASE_URL not set: the PostgreSQL runs of the db and api suites are skipped');
+    }
+
+    const web = join(root, 'web');
+    if (hasTestFiles(web)) results.push(await vitestSuite('web', web, { TEST_DATABASE_URL: undefined }));
+    else console.log('\n[test] web has no unit tests');
+
+    const browser = await browserSuite();
+    if (browser) results.push(browser);
+
+    if (process.env.QINGFENG_HA === '1') results.push(await haSuite());
+    else console.log('\n[test] QINGFENG_HA not set: the scale-out tests (replica, failover) are skipped; `pnpm test:ha` runs them');
   }
-
-  const web = join(root, 'web');
-  if (hasTestFiles(web)) results.push(await vitestSuite('web', web, { TEST_DATABASE_URL: undefined }));
-  else console.log('\n[test] web has no unit tests');
-
-  const browser = await browserSuite();
-  if (browser) results.push(browser);
 } catch (err) {
   console.error('[test] runner error:', err);
   results.push({ name: 'runner', passed: 0, failed: 1, skipped: 0, seconds: 0, note: String(err) });
