@@ -124,6 +124,10 @@ function createPostgres(url: string, max: number, log: LogConfig | undefined, ap
     max,
     // Names the pool in pg_stat_activity (a URL's own application_name wins).
     connection: { application_name: applicationName },
+    // Seconds before a connection that failed tries again. postgres.js grows this to 20 s after a few
+    // failures, so after a failover some connections sat out 20 s with the new primary already up
+    // (seen in api/src/ha/failover.ha.test.ts); ten connections retrying each second cost nothing.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     onnotice: () => {},
     types: {
       bigint: { to: INT8, from: [INT8], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },

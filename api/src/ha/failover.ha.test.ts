@@ -1,4 +1,5 @@
-// Issue 12, must-haves 6a and 6c on real processes: a pg_auto_failover formation (monitor + primary +
+// Issue 12, must-haves 6a and 6c on real processes (two app instances over two pools are tested in
+// auth/request-path.test.ts and audit/concurrency.test.ts): a pg_auto_failover formation (monitor + primary +
 // secondary, Debian's postgresql-15-auto-failover) on free loopback ports, and two API processes
 // (src/server.ts) whose DATABASE_URL names both nodes with target_session_attrs=read-write. Under a
 // steady load of writes through both processes the primary is killed (its supervisor, postgres and
@@ -132,12 +133,30 @@ describe('failover with pg_auto_failover under load, two API processes', () => {
     } else if (work) console.log(`[failover] kept ${work}`);
   });
 
-  it('a primary killed under load: the API reconnects to the promoted node and loses no acknowledged write', async () => {
-    const res = await request(0, 'POST', '/api/auth/login', { json: { username: 'failover_admin', password: TEST_PASSWORD } });
+  const signIn = async (i: 0 | 1) => {
+    const res = await request(i, 'POST', '/api/auth/login', { json: { username: 'failover_admin', password: TEST_PASSWORD } });
     expect(res.status).toBe(200);
-    const cookie = /session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0];
-    // 6a on real processes: the session made by process 1 is valid on process 2.
+    return /session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0];
+  };
+
+  it('two API processes share sessions and see each other\'s setting changes at once', async () => {
+    const cookie = await signIn(0);
+    // The session made by process 1 is valid on process 2.
     expect((await request(1, 'GET', '/api/auth/me', { cookie })).status).toBe(200);
+    // A second session, made two hours old (as an operator could in SQL): valid under the default
+    // 12-hour lifetime, which process 2 now has cached.
+    const old = await signIn(0);
+    const oldId = old.slice('session='.length).split('.')[0]!;
+    await withDb(dbUrl, (db) => sql`UPDATE session SET created_at = now() - interval '2 hours' WHERE id = ${oldId}`.execute(db));
+    expect((await request(1, 'GET', '/api/auth/me', { cookie: old })).status).toBe(200);
+    // Process 1 shortens the lifetime to one hour; process 2 ends the old session on its next request.
+    expect((await request(0, 'PUT', '/api/settings/session.absoluteHours', { cookie, json: { value: 1 } })).status).toBe(200);
+    expect((await request(1, 'GET', '/api/auth/me', { cookie: old })).status).toBe(401);
+    expect((await request(1, 'GET', '/api/auth/me', { cookie })).status).toBe(200);
+  });
+
+  it('a primary killed under load: the API reconnects to the promoted node and loses no acknowledged write', async () => {
+    const cookie = await signIn(0);
 
     const acked: string[] = [];
     let failed = 0;
@@ -203,9 +222,7 @@ describe('failover with pg_auto_failover under load, two API processes', () => {
   });
 
   it('after the failover a document made by one process is verified by the other', async () => {
-    const res = await request(1, 'POST', '/api/auth/login', { json: { username: 'failover_admin', password: TEST_PASSWORD } });
-    expect(res.status).toBe(200);
-    const cookie = /session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0];
+    const cookie = await signIn(1);
     const pdf = await request(0, 'GET', `/api/reports/committee-structure.pdf?org=${rootId}`, { cookie });
     expect(pdf.status).toBe(200);
     const bytes = new Uint8Array(await pdf.arrayBuffer());
