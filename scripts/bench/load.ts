@@ -2,8 +2,11 @@
 // started by http-server.ts in another process, each route class against its baselines measured in
 // the same run and alternated round by round (so that load from other processes hits both alike).
 import autocannon, { type Options, type Result } from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { ROOT, snapshotWebBuild } from '../web-build.mjs';
 import type { HttpTargets } from './http-server.ts';
 import { fmtRatio, median, type Figure } from './measure.ts';
 
@@ -41,6 +44,53 @@ function stopServer(proc: ChildProcess): Promise<void> {
     });
     proc.send('stop');
   });
+}
+
+/**
+ * The single-process server (`node web/build`: SvelteKit with the API mounted under /api, as `pnpm
+ * start` runs it) on the bench's PostgreSQL database, from a snapshot of the build (built when stale).
+ */
+async function startSingleProcess(databaseUrl: string, log: (s: string) => void): Promise<{ url: string; stop(): Promise<void> }> {
+  const build = await snapshotWebBuild({ log });
+  const port = await new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(p));
+    });
+  });
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', BODY_SIZE_LIMIT: '65M' };
+  delete env.DATABASE_READ_URL;
+  delete env.QINGFENG_DEMO;
+  const proc = spawn(process.execPath, [build], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (proc.exitCode === null) {
+      proc.kill('SIGTERM');
+      await new Promise((r) => {
+        const timer = setTimeout(() => {
+          proc.kill('SIGKILL');
+          r(null);
+        }, 10_000);
+        proc.once('exit', () => {
+          clearTimeout(timer);
+          r(null);
+        });
+      });
+    }
+    rmSync(build, { recursive: true, force: true });
+  };
+  for (let waited = 0; ; waited += 250) {
+    if (proc.exitCode !== null || waited > 120_000) {
+      await stop();
+      throw new Error(`single-process server did not start (exit ${proc.exitCode})`);
+    }
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return { url, stop };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 async function load(t: Target, o: HttpOptions, warmup = false): Promise<Result> {
@@ -130,6 +180,36 @@ export async function benchHttp(engine: 'pglite' | 'postgresql', pgServer: strin
       { label: string; rps: number; p99: number },
     ];
     figures.push(ratioFigure('H5. PDF: GET /api/orgs/:village/roster.pdf', pdf, pdfRaw, null, 'information, 2 connections: drawing, hashing and registering the document dominate (figure 3 holds the PDF kit to bare pdfkit)'));
+
+    // Single process (SvelteKit + API) vs the API alone, same routes, same database, same cookie.
+    // PostgreSQL only: a PGlite database belongs to the one process that opened it.
+    if (t.databaseUrl) {
+      log(`${engine}: http — single process (SvelteKit + API) vs API alone …`);
+      const single = await startSingleProcess(t.databaseUrl, log);
+      try {
+        for (const [label, path] of [
+          ['GET /api/auth/me signed in', '/api/auth/me'],
+          ['list GET /api/people', t.paths.list],
+        ] as const) {
+          const [sp, alone] = (await measure([get('single process', `${single.url}${path}`, signedIn), get('API alone', `${app}${path}`, signedIn)], o)) as [
+            { label: string; rps: number; p99: number },
+            { label: string; rps: number; p99: number },
+          ];
+          const value = alone.rps / sp.rps;
+          figures.push({
+            name: `H7. single process vs API alone: ${label}`,
+            ours: fmtRps(sp),
+            baseline: `${fmtRps(alone)} API alone`,
+            value,
+            valueText: fmtRatio(value),
+            target: { direction: 'max', limit: 1.2, text: '≤ 1.20×' },
+            note: 'API alone req/s ÷ single-process req/s: the cost of SvelteKit in front of the same Hono app',
+          });
+        }
+      } finally {
+        await single.stop();
+      }
+    } else log(`${engine}: http — single process vs API alone: PostgreSQL only (a PGlite database has one process)`);
 
     log(`${engine}: http — write …`);
     let n = 0;
