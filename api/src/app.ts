@@ -33,9 +33,11 @@ export interface AppDeps {
 
 function clientIp(env: AppEnv['Bindings'] | undefined, header: (name: string) => string | undefined): string | null {
   if (env?.clientIp) return env.clientIp;
-  // Behind a reverse proxy of our own the operator sets QINGFENG_TRUST_PROXY=1.
+  // Behind a reverse proxy of our own the operator sets QINGFENG_TRUST_PROXY=1. Take the address that
+  // proxy appended (the rightmost), as adapter-node does with XFF_DEPTH=1: entries to its left were sent
+  // by the client and would let it choose the address the login throttle counts.
   if (trustProxy()) {
-    const forwarded = header('x-forwarded-for')?.split(',')[0]?.trim();
+    const forwarded = header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   return env?.incoming?.socket?.remoteAddress ?? null;

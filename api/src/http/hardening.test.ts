@@ -128,6 +128,10 @@ describe(`forwarded headers, deactivated orgs, documents (${engineLabel()})`, ()
     expect(trusted.status).toBe(200);
     expect(trusted.headers.get('set-cookie')).toMatch(/Secure/i);
     expect((await last()).ip).toBe('203.0.113.9');
+    // A client-chosen entry before the one our proxy appended is not believed.
+    const spoofed = await call(t.app, 'POST', '/api/auth/login', { json: { username: 'office', password: TEST_PASSWORD }, headers: { ...forwarded, 'x-forwarded-for': '198.51.100.1, 203.0.113.10', 'x-forwarded-host': 'qingfeng.test' } });
+    expect(spoofed.status).toBe(200);
+    expect((await last()).ip).toBe('203.0.113.10');
   });
 
   it('deactivating an org ends its users’ sessions and refuses their logins', async () => {
