@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectPdfA2b } from '../../testing/pdfa.ts';
 import type { DrillDown } from './rules.ts';
 
 // The reference report's sentences of section (七), figure for figure (domain.md §2, §5, §6, §7).
@@ -156,7 +157,9 @@ describe(`annual summary documents (${engineLabel()})`, () => {
     const r = await call(t.app, 'GET', '/api/reports/annual-summary.pdf?year=2021', { cookie: jijian });
     expect(r.status).toBe(200);
     const file = join(dir, 's.pdf');
-    writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+    const bytes = Buffer.from(await r.arrayBuffer());
+    writeFileSync(file, bytes);
+    expectPdfA2b(bytes, 'annual-summary');
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
     expect(text).toContain('2021年党风廉政建设情况');
     expect(text).toContain('集体研究“三重一大”事项85项');
