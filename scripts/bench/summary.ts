@@ -37,8 +37,8 @@ async function buildSummaryRecords(db: Kysely<Database>, data: Dataset, log: (s:
     INSERT INTO pledge_signer (campaign_id, person_id, added_at)
     SELECT ${campaign.id}, p.id, now() FROM person p JOIN org_unit o ON o.id = p.org_unit_id
     WHERE o.path LIKE ${`${data.rootPath}%`}`.execute(db);
-  const signed = await rawSignatures(db, campaign, user.id, drawnSignaturePng(3), sql`ps.person_id % 5 < 3`);
-  await sql`UPDATE pledge_signature SET signed_at = timestamptz '2021-03-15 10:00:00+08' + (person_id % 200) * interval '1 day' WHERE campaign_id = ${campaign.id}`.execute(db);
+  const signedAt = sql`timestamptz '2021-03-15 10:00:00+08' + (ps.person_id % 200) * interval '1 day'`;
+  const signed = await rawSignatures(db, campaign, user.id, drawnSignaturePng(3), sql`ps.person_id % 5 < 3`, signedAt);
   await sql`ANALYZE`.execute(db);
   return { signed, ms: performance.now() - t };
 }
@@ -91,6 +91,10 @@ export async function benchSummary(bench: BenchDb, db: Kysely<Database>, app: Cl
     budgetMs: 180_000,
   });
   const ratio = province.oursMs / province.baselineMs;
+  // Where the time goes: each statement once, the slowest named (the first words of its SQL).
+  const each: { ms: number; sql: string }[] = [];
+  for (const q of statements) each.push({ ms: (await time(() => db.executeQuery(q))).ms, sql: q.sql.replace(/\s+/g, ' ').trim().slice(0, 70) });
+  const slowest = [...each].sort((a, b) => b.ms - a.ms).slice(0, 2).map((e) => `${fmtMs(e.ms)} «${e.sql}…»`).join(', ');
   const figures: Figure[] = [
     {
       name: `11a. annual summary ${YEAR}, province (${data.villages.toLocaleString('en')} villages)`,
@@ -99,7 +103,7 @@ export async function benchSummary(bench: BenchDb, db: Kysely<Database>, app: Cl
       value: ratio,
       valueText: fmtRatio(ratio),
       target: { direction: 'max', limit: 1.3, text: '≤ 1.30×' },
-      note: `${setup}${check.figures.decisions.toLocaleString('en')} decisions counted; runs ours [${province.ours.map(fmtMs).join(', ')}] raw [${province.base.map(fmtMs).join(', ')}]`,
+      note: `${setup}${check.figures.decisions.toLocaleString('en')} decisions counted; slowest statements ${slowest}; runs ours [${province.ours.map(fmtMs).join(', ')}] raw [${province.base.map(fmtMs).join(', ')}]`,
     },
   ];
 

@@ -333,6 +333,9 @@ describe(`document registry (${engineLabel()})`, () => {
     expect(bad.body).toMatchObject({ match: false, document: null });
     const noFile = await t.app.request(`${TEST_ORIGIN}/api/documents/verify`, { method: 'POST', headers: { origin: TEST_ORIGIN, host: 'qingfeng.test', cookie: secretary.cookie }, body: new FormData() });
     expect(noFile.status).toBe(400);
+    // A form validator: the Chinese message names the field; a JSON body is no upload.
+    expect(((await noFile.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'validation', message: expect.stringContaining('文件') });
+    expect((await call(t.app, 'POST', '/api/documents/verify', { cookie: secretary.cookie, json: { file: 'x' } })).status).toBe(400);
     const anonymous = await verify(bytes, '');
     expect(anonymous.status).toBe(401);
   });

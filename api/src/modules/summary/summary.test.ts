@@ -100,6 +100,10 @@ describe(`annual summary on the demo (${engineLabel()})`, () => {
     }
     const secretary = await login(t.app, 'cunshuji', DEMO_PASSWORD);
     await get('/api/reports/annual-summary?year=2021', secretary, 403);
+    // The party work office reads neither talks nor sanctions, so not the summary either (domain.md §10).
+    const office = await login(t.app, 'dangjianban', DEMO_PASSWORD);
+    for (const path of ['/api/reports/annual-summary?year=2021', '/api/reports/annual-summary.pdf?year=2021', '/api/reports/annual-summary.docx?year=2021', '/api/reports/integrity?year=2021'])
+      expect((await call(t.app, 'GET', path, { cookie: office })).status, path).toBe(403);
     await get('/api/reports/annual-summary?year=1999', jijian, 400);
     await get('/api/reports/annual-summary?year=2021&org=999999', jijian, 404);
   });
