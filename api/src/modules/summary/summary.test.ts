@@ -163,6 +163,7 @@ describe(`annual summary documents (${engineLabel()})`, () => {
     const file = join(dir, 's.pdf');
     const bytes = Buffer.from(await r.arrayBuffer());
     writeFileSync(file, bytes);
+    if (process.env.QF_PDF_DUMP) writeFileSync(join(process.env.QF_PDF_DUMP, 'annual-summary.pdf'), bytes);
     expectPdfA2b(bytes, 'annual-summary');
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
     expect(text).toContain('2021年党风廉政建设情况');
