@@ -15,10 +15,12 @@
 // and issue 7's discipline figures (scripts/bench/discipline.ts, part `discipline`): 20 talks and 2
 // sanctions a village — 10a/10b integrity figures and four forms vs raw SQL ≤ 1.3×; 10c eligibility of
 // 10,000 candidates vs one set-based query ≤ 1.3×; 10d archive PDF vs bare pdfkit ≤ 1.5×
+// and issue 9's annual summary (scripts/bench/summary.ts, part `summary`): 11a the province's summary
+// through the API vs the sum of its own statements run directly ≤ 1.3×; 11b a subdistrict's summary
 // Exit status 0 even when a target is missed (the table says PASS/FAIL); non-zero when something crashes.
 //
 // Options: --engine pglite|postgresql   --villages N (default 50000)   --runs N (default 5; fewer when a figure's rounds pass its time budget)
-//          --import-rows N (default 3000)   --pledge-signs N (default 100)   --only report,import,pdf,memory,pledges,decisions,discipline,http
+//          --import-rows N (default 3000)   --pledge-signs N (default 100)   --only report,import,pdf,memory,pledges,decisions,discipline,http,summary
 //          --http-seconds N (default 5: one load round)   --connections N (default 10)
 //   http (issue 12): autocannon against a server in another process per route class, vs bare Hono,
 //      the route without a session and the route's own queries run directly (scripts/bench/load.ts)
@@ -35,9 +37,10 @@ import { benchHttp } from './bench/load.ts';
 import { benchPledges } from './bench/pledges.ts';
 import { benchDecisionImport, benchDecisionStatistics, benchRegisterPdf, buildDecisions } from './bench/decisions.ts';
 import { benchDiscipline } from './bench/discipline.ts';
+import { benchSummary } from './bench/summary.ts';
 
-type Part = 'report' | 'import' | 'pdf' | 'memory' | 'pledges' | 'decisions' | 'discipline' | 'http';
-const PARTS: Part[] = ['report', 'import', 'pdf', 'memory', 'pledges', 'decisions', 'discipline', 'http'];
+type Part = 'report' | 'import' | 'pdf' | 'memory' | 'pledges' | 'decisions' | 'discipline' | 'http' | 'summary';
+const PARTS: Part[] = ['report', 'import', 'pdf', 'memory', 'pledges', 'decisions', 'discipline', 'http', 'summary'];
 
 function parseArgs(argv: string[]) {
   const opts = { engines: null as ('pglite' | 'postgresql')[] | null, villages: 50_000, runs: 5, importRows: 3000, pledgeSigns: 100, httpSeconds: 5, connections: 10, only: new Set<Part>(PARTS), child: false };
@@ -70,7 +73,7 @@ function parseArgs(argv: string[]) {
       opts.only = new Set(parts as Part[]);
     } else if (flag === '--child') opts.child = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--pledge-signs N] [--only report,import,pdf,memory,pledges,decisions,discipline,http] [--http-seconds N] [--connections N]');
+      console.log('pnpm bench [-- --engine pglite|postgresql] [--villages N] [--runs N] [--import-rows N] [--pledge-signs N] [--only report,import,pdf,memory,pledges,decisions,discipline,http,summary] [--http-seconds N] [--connections N]');
       process.exit(0);
     } else throw new Error(`unknown option ${flag}`);
   }
@@ -151,6 +154,10 @@ async function runEngine(bench: BenchDb, opts: ReturnType<typeof parseArgs>): Pr
   if (opts.only.has('discipline')) {
     log(`${bench.engine}: 10. discipline (${(opts.villages * 20).toLocaleString('en')} talks, ${(opts.villages * 2).toLocaleString('en')} sanctions; figures, four forms, eligibility, archive PDF) …`);
     byPart.discipline = await benchDiscipline(bench, db, client.app, data, { runs: opts.runs });
+  }
+  if (opts.only.has('summary')) {
+    log(`${bench.engine}: 11. annual summary (builds the decisions, talks, sanctions and pledges it reads when missing) …`);
+    byPart.summary = await benchSummary(bench, db, client.app, data, { runs: opts.runs }, log);
   }
   return byPart;
 }

@@ -25,7 +25,7 @@ const TO = '2025-01-01';
 const YEAR = 2022;
 
 /** Talks and sanctions for every village, set-based; returns the row counts. */
-async function buildLedger(db: Kysely<Database>, data: Dataset) {
+export async function buildLedger(db: Kysely<Database>, data: Dataset) {
   const scope = `${data.rootPath}%`;
   // One transaction: the temp table lives on one connection, and PostgreSQL's pool has several.
   const { talks, sanctions } = await db.transaction().execute(async (db) => {

@@ -39,7 +39,7 @@ export async function newCampaign(db: Kysely<Database>, data: Dataset, title: st
  * Signatures as raw rows (documents first: each signature references its registry row), set-based:
  * `where` picks the signers (alias ps) to sign. Returns how many were inserted.
  */
-export async function rawSignatures(db: Kysely<Database>, campaign: { id: number; versionId: number }, userId: number, png: Uint8Array, where: ReturnType<typeof sql>) {
+export async function rawSignatures(db: Kysely<Database>, campaign: { id: number; versionId: number }, userId: number, png: Uint8Array, where: ReturnType<typeof sql>, signedAt: ReturnType<typeof sql> = sql`now()`) {
   await sql`
     INSERT INTO document (number, kind, title, org_unit_id, content_sha256, created_by, created_at)
     SELECT 'QFB-' || ${campaign.id} || '-' || ps.person_id, 'pledge', '廉洁自律承诺书', p.org_unit_id, repeat('a', 64), ${userId}, now()
@@ -47,7 +47,7 @@ export async function rawSignatures(db: Kysely<Database>, campaign: { id: number
   const r = await sql`
     INSERT INTO pledge_signature (campaign_id, person_id, template_version_id, org_unit_id, signer_name, campaign_title, org_name,
       header_org_name, signed_at, ip, user_agent, auth_method, user_id, text_sha256, image_png, image_sha256, verification_code, verify_url, document_id)
-    SELECT ${campaign.id}, ps.person_id, ${campaign.versionId}, p.org_unit_id, p.name, '基准测试承诺书签署活动', o.name, '基准测试', now(), '10.0.0.1', 'bench',
+    SELECT ${campaign.id}, ps.person_id, ${campaign.versionId}, p.org_unit_id, p.name, '基准测试承诺书签署活动', o.name, '基准测试', ${signedAt}, '10.0.0.1', 'bench',
       'password', ${userId}, repeat('b', 64), ${png}, ${sha256Hex(png)}, 'B' || ${campaign.id} || '-' || ps.person_id, ${ORIGIN} || '/verify/x', d.id
     FROM pledge_signer ps JOIN person p ON p.id = ps.person_id JOIN org_unit o ON o.id = p.org_unit_id
     JOIN document d ON d.number = 'QFB-' || ${campaign.id} || '-' || ps.person_id

@@ -78,4 +78,36 @@ describe.skipIf(!chromiumPath)('annual summary in the browser (issue 9)', () => 
     const xml = execFileSync('unzip', ['-p', file, 'word/document.xml'], { encoding: 'utf8' });
     expect(xml.replace(/<[^>]+>/g, '')).toContain('集体谈话29次、1774人次');
   });
+
+  it('checks the downloaded PDF in the export centre, without JavaScript and with it', async () => {
+    const pdf = await page.request.get(`${server.url}/api/reports/annual-summary.pdf?year=2021`);
+    expect(pdf.status()).toBe(200);
+    const bytes = await pdf.body();
+    const number = pdf.headers()['x-document-number']!;
+    const file = { name: 'summary.pdf', mimeType: 'application/pdf', buffer: bytes };
+    // No JavaScript: the form posts to the page's action, which asks the API; the answer is a new page.
+    const noJs = await browser.newContext({ locale: 'zh-CN', ...DESKTOP, javaScriptEnabled: false, storageState: await ctx.storageState() });
+    try {
+      const p = await noJs.newPage();
+      await p.goto(`${server.url}/exports`);
+      const submit = async () => {
+        await Promise.all([p.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('?/verify')), p.getByRole('button', { name: '核验', exact: true }).click()]);
+        await p.waitForLoadState('load');
+        return p.getByTestId('verify-result').innerText();
+      };
+      await p.locator('input[name="file"]').setInputFiles(file);
+      expect(await submit()).toContain(`与登记的文档一致：${number}`);
+      await p.locator('input[name="file"]').setInputFiles({ ...file, buffer: Buffer.concat([bytes, Buffer.from('x')]) });
+      expect(await submit()).toContain('登记簿中没有这个文件');
+      await shots(p, '03-verify-nojs');
+    } finally {
+      await noJs.close();
+    }
+    // With JavaScript: the same action, enhanced; the page stays.
+    await page.goto(`${server.url}/exports`);
+    await page.waitForLoadState('networkidle');
+    await page.locator('input[name="file"]').setInputFiles(file);
+    await page.getByRole('button', { name: '核验', exact: true }).click();
+    await expect.poll(async () => (await page.getByTestId('verify-result').count()) && page.getByTestId('verify-result').innerText()).toContain(`与登记的文档一致：${number}`);
+  });
 });

@@ -90,20 +90,32 @@ export class PdfBuilder {
   private readonly footerFont: EmbeddedFontLike;
 
   constructor(readonly options: PdfOptions) {
+    // Every document the kit draws is a record that may be archived: PDF/A-2b (see ARCHITECTURE.md, PDF/A).
+    // pdfkit's `subset` adds the pdfaid XMP and an sRGB output intent; it writes XMP only from PDF 1.4 on,
+    // and PDF/A-2 is PDF 1.7. `font: null`: no standard-14 Helvetica loaded before ours (never embedded).
+    const created = options.creationDate ?? new Date();
     this.doc = new PDFDocument({
       size: 'A4',
       layout: options.orientation ?? 'portrait',
       margins: { top: MARGIN_TOP, bottom: MARGIN_BOTTOM, left: MARGIN_X, right: MARGIN_X },
+      pdfVersion: '1.7',
+      subset: 'PDF/A-2b',
+      font: null as unknown as string,
       info: {
-        Title: options.title,
-        Author: options.orgName,
+        Title: xmpSafe(options.title),
+        Author: xmpSafe(options.orgName),
         Creator: '清风 Qingfeng',
         Producer: '清风 Qingfeng',
-        ...(options.creationDate && { CreationDate: options.creationDate, ModDate: options.creationDate }),
+        CreationDate: created,
+        ModDate: created,
       },
       displayTitle: true,
       lang: 'zh-CN',
     });
+    // PDF/A: every Info entry has its XMP twin; pdfkit writes xmp:CreateDate but not ModifyDate.
+    this.doc.appendXML(
+      `<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/"><xmp:ModifyDate>${created.toISOString().split('.')[0]}Z</xmp:ModifyDate></rdf:Description>`,
+    );
     this.pageWidth = this.doc.page.width;
     this.pageHeight = this.doc.page.height;
     this.left = MARGIN_X;
@@ -378,6 +390,14 @@ export class PdfBuilder {
     ref.end(ops.join('\n'));
     return { ref, width: pen };
   }
+}
+
+/**
+ * pdfkit copies Title and Author into the XMP packet unescaped; `&` or `<` there would make the packet
+ * ill-formed XML. Their full-width forms read the same and keep Info and XMP identical, as PDF/A requires.
+ */
+function xmpSafe(text: string): string {
+  return text.replace(/[&<>]/g, (ch) => ({ '&': '＆', '<': '＜', '>': '＞' })[ch]!);
 }
 
 /** The parts of fontkit's font (inside pdfkit's embedded font) used to outline the watermark. */

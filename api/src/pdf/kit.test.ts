@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { drawChart } from './chart.ts';
 import { PdfBuilder, type PdfOptions } from './document.ts';
 import { drawTable, type TableColumn } from './table.ts';
+import { expectPdfA2b } from '../testing/pdfa.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qf-kit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -115,5 +116,28 @@ describe('PDF kit', () => {
     expect(pages).toHaveLength(1);
     for (const label of ['年龄结构分布', '三十五岁以下', '三十六至四十五岁', '23', '40']) expect(pages[0]).toContain(label);
     expect(fonts).not.toMatch(/Helvetica/);
+  });
+
+  it('is PDF/A-2b: with a chart, a table and the watermark; XML-special title characters keep the XMP well-formed', async () => {
+    const { bytes } = await build({ title: '测试 & <文档> "一"', orgName: 'A&B街道' }, async (pdf) => {
+      pdf.titleBlock('图表与表格');
+      await drawChart(pdf, { xAxis: { type: 'category', data: ['一', '二'] }, yAxis: { type: 'value' }, series: [{ type: 'pie', data: [{ name: '甲', value: 1 }, { name: '乙', value: 2 }] }] }, { x: pdf.left, y: pdf.y, width: 300, height: 200 });
+      pdf.spacer(210);
+      await drawTable(pdf, columns, [{ n: 1, name: '一', note: '说明' }]);
+    });
+    const { xmp } = expectPdfA2b(bytes, 'kit');
+    expect(xmp).toContain('测试 ＆ ＜文档＞ "一"');
+    expect(xmp).toContain('<rdf:li>A＆B街道</rdf:li>');
+  });
+
+  it('with a fixed creation date (no watermark) draws the same bytes twice, the XMP dates from that date', async () => {
+    const at = new Date('2021-06-30T16:30:00Z');
+    const draw = async (pdf: PdfBuilder) => pdf.paragraph('承诺内容。');
+    const a = await build({ watermark: null, creationDate: at }, draw);
+    const b = await build({ watermark: null, creationDate: at }, draw);
+    expect(Buffer.compare(a.bytes, b.bytes)).toBe(0);
+    const facts = expectPdfA2b(a.bytes, 'fixed');
+    expect(facts.createDate).toBe('2021-06-30T16:30:00Z');
+    expect(facts.modifyDate).toBe('2021-06-30T16:30:00Z');
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Committee, EducationLevel, Gender, Position } from '@qingfeng/db';
 import { idChecksumChar } from '../modules/roster/identity.ts';
 import { call, createOrg, createUserAndLogin, engineLabel, TEST_ORIGIN, type TestContext, createTestContext } from '../testing/harness.ts';
+import { expectPdfA2b } from '../testing/pdfa.ts';
 import { canonicalJson, checkCode, contentHash, sha256Hex, shanghaiDateTime } from './hash.ts';
 
 let t: TestContext;
@@ -170,6 +171,7 @@ describe(`roster PDF (${engineLabel()})`, () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(bytes.subarray(0, 5)).toString()).toBe('%PDF-');
+    expectPdfA2b(bytes, 'roster');
     const number = res.headers.get('x-document-number')!;
     expect(number).toMatch(/^QF-2026-\d{6}$/);
     expect(res.headers.get('content-disposition')).toContain(encodeURIComponent('花名册-东风村-2026-03-02'));
@@ -226,6 +228,7 @@ describe(`roster PDF (${engineLabel()})`, () => {
 
   it('repeats the table header, the footer and the watermark on every page of a long roster', async () => {
     const { res, bytes } = await download(`/api/orgs/${bigVillage.id}/roster.pdf?asOf=2026-03-02`, auditor.cookie);
+    expectPdfA2b(bytes, 'roster-long');
     expect(res.status).toBe(200);
     const number = res.headers.get('x-document-number')!;
     const pages = pdfPages(bytes);
@@ -330,6 +333,9 @@ describe(`document registry (${engineLabel()})`, () => {
     expect(bad.body).toMatchObject({ match: false, document: null });
     const noFile = await t.app.request(`${TEST_ORIGIN}/api/documents/verify`, { method: 'POST', headers: { origin: TEST_ORIGIN, host: 'qingfeng.test', cookie: secretary.cookie }, body: new FormData() });
     expect(noFile.status).toBe(400);
+    // A form validator: the Chinese message names the field; a JSON body is no upload.
+    expect(((await noFile.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'validation', message: expect.stringContaining('文件') });
+    expect((await call(t.app, 'POST', '/api/documents/verify', { cookie: secretary.cookie, json: { file: 'x' } })).status).toBe(400);
     const anonymous = await verify(bytes, '');
     expect(anonymous.status).toBe(401);
   });
@@ -351,6 +357,7 @@ describe(`committee-structure PDF (${engineLabel()})`, () => {
   it('prints the title, figures, charts with Chinese labels, the per-village table with 合计, and the sentence', async () => {
     const { res, bytes } = await download(`/api/reports/committee-structure.pdf?org=${t.rootOrgId}&asOf=2026-03-02`, auditor.cookie);
     expect(res.status).toBe(200);
+    expectPdfA2b(bytes, 'committee-structure');
     const number = res.headers.get('x-document-number')!;
     const pages = pdfPages(bytes);
     const text = pages.join('\n');

@@ -19,6 +19,8 @@ import { drawStructureReport, structureTitle } from './structure-pdf.ts';
 
 const numberParam = z.object({ number: z.string().trim().toUpperCase().regex(/^QF-\d{4}-\d{6,}$/, '文档编号格式应为 QF-年份-序号') });
 
+const verifyForm = z.object({ file: z.instanceof(File, { message: '请选择要核验的文件' }) });
+
 /** Uploaded copies larger than this cannot be one of ours. */
 const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
 
@@ -49,12 +51,11 @@ export const documentRoutes = new Hono<AppEnv>()
         throw new AppError(413, 'too_large', '文件过大，不是本系统生成的文档');
       },
     }),
+    // A form validator (not a hand-read body): the typed client can post the file, so the export centre's
+    // form action checks an upload without JavaScript in the browser.
+    v('form', verifyForm),
     async (c) => {
-      const form = await c.req.parseBody().catch(() => {
-        throw badRequest('bad_upload', '请以 multipart/form-data 上传文件（字段名 file）');
-      });
-      const file = form.file;
-      if (!(file instanceof File)) throw badRequest('file_required', '请选择要核验的文件（字段名 file）');
+      const { file } = c.req.valid('form');
       const fileSha256 = sha256Hex(new Uint8Array(await file.arrayBuffer()));
       const matches = await findDocumentsByFileHash(c.get('db'), fileSha256);
       const first = matches[0];

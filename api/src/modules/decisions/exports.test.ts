@@ -1,3 +1,4 @@
+import { expectPdfA2b } from '../../testing/pdfa.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,7 @@ describe(`register and minutes (${engineLabel()})`, () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const number = res.headers.get('x-document-number')!;
+    expectPdfA2b(bytes, 'decision-register');
     const text = squash(pdfText(bytes, 'register-2021'));
     expect(text).toContain('青岚街道2021年“三重一大”事项台账');
     expect(text).toContain('共87项，其中已作出决定85项、缓议2项');
@@ -79,6 +81,7 @@ describe(`register and minutes (${engineLabel()})`, () => {
     const item = ((await flagged.json()) as { items: { meeting_id: number }[] }).items[0]!;
     const { res, bytes } = await download(`/api/decisions/meetings/${item.meeting_id}/minutes.pdf`);
     expect(res.status).toBe(200);
+    expectPdfA2b(bytes, 'decision-minutes');
     const text = squash(pdfText(bytes, 'minutes'));
     expect(text).toContain('青岚街道党工委会议记录');
     expect(text).toContain('应到人员：7人');

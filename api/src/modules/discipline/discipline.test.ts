@@ -1,3 +1,4 @@
+import { expectPdfA2b } from '../../testing/pdfa.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -305,6 +306,10 @@ describe(`eligibility (${engineLabel()})`, () => {
     expect(r.body.rows.map((x) => x.eligible)).toEqual([false, false, true]);
     const asOffice = await get<{ rows: { reasons: string[] }[] }>(`/api/discipline/candidate-review?org=${village}&on=2022-01-10&people=${a}`, office);
     expect(asOffice.body.rows[0]?.reasons).toEqual([]);
+    // The 联审 sheet goes into the election file: PDF/A-2b.
+    const sheet = await call(t.app, 'GET', `/api/discipline/candidate-review.pdf?org=${village}&on=2022-01-10&people=${a},${b},${masses}`, { cookie: inspector });
+    expect(sheet.status).toBe(200);
+    expectPdfA2b(new Uint8Array(await sheet.arrayBuffer()), 'candidate-review');
   });
 });
 
@@ -363,7 +368,9 @@ describe(`visibility (${engineLabel()})`, () => {
     const pdf = await call(t.app, 'GET', `/api/people/${a}/archive.pdf`, { cookie: auditor });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    const archive = Buffer.from(await pdf.arrayBuffer());
+    expect(archive.subarray(0, 5).toString()).toBe('%PDF-');
+    expectPdfA2b(archive, 'integrity-archive');
     expect(outsider).toBeGreaterThan(0);
   });
 

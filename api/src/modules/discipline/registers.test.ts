@@ -1,3 +1,4 @@
+import { expectPdfA2b } from '../../testing/pdfa.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,7 +82,9 @@ describe(`ledger import and registers (${engineLabel()})`, () => {
       const res = await call(t.app, 'GET', path, { cookie: auditor });
       expect(res.status).toBe(200);
       const file = join(dir, 'r.pdf');
-      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      const bytes = Buffer.from(await res.arrayBuffer());
+      writeFileSync(file, bytes);
+      expectPdfA2b(bytes, path.split('/')[2]!);
       if (process.env.QF_KEEP_PDF) writeFileSync(join(process.env.QF_KEEP_PDF, path.split('/')[2]! + '.pdf'), Buffer.from(await (await call(t.app, 'GET', path, { cookie: auditor })).arrayBuffer()));
       const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/ +/g, '');
       for (const w of words) expect(text, w).toContain(w);

@@ -1,3 +1,4 @@
+import { expectPdfA2b } from '../../testing/pdfa.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { call, createOrg, createTestContext, createUser, engineLabel, login, usingPostgres, type TestContext } from '../../testing/harness.ts';
@@ -211,10 +212,16 @@ describe(`pledges (${engineLabel()})`, () => {
     expect(checked).toMatchObject({ match: true, matchesCode: true, document: { number: doc.number, kind: 'pledge' } });
     const text = Buffer.from(a).toString('latin1');
     expect(text).not.toMatch(/Helvetica/);
+    // PDF/A-2b, its XMP dates the signing time (not the download's), so the bytes stay the same.
+    const { signed_at } = await t.handle.db.selectFrom('pledge_signature').select('signed_at').where('id', '=', id).executeTakeFirstOrThrow();
+    const facts = expectPdfA2b(a, 'signed-pledge');
+    expect(facts.createDate).toBe(`${new Date(signed_at).toISOString().slice(0, 19)}Z`);
+    expect(facts.modifyDate).toBe(facts.createDate);
     // The certificate is a separate, registered document.
     const cert = await call(t.app, 'GET', `/api/pledges/signatures/${id}/certificate.pdf`, { cookie: auditor });
     expect(cert.status).toBe(200);
     expect(cert.headers.get('content-type')).toBe('application/pdf');
+    expectPdfA2b(new Uint8Array(await cert.arrayBuffer()), 'pledge-certificate');
     // Another village's secretary cannot download it.
     expect((await call(t.app, 'GET', `/api/pledges/signatures/${id}/pledge.pdf`, { cookie: secretaryB })).status).toBe(404);
   });
@@ -355,7 +362,9 @@ describe(`pledges (${engineLabel()})`, () => {
     expect((await call(t.app, 'POST', `/api/pledges/campaigns/${campaignId}/qr-sheet.pdf?org=${villageA.id}`, { cookie: secretaryB })).status).toBe(404);
     const combined = await call(t.app, 'GET', `/api/pledges/campaigns/${campaignId}/signatures.pdf`, { cookie: auditor });
     expect(combined.status).toBe(200);
-    expect((await combined.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    const combinedBytes = new Uint8Array(await combined.arrayBuffer());
+    expect(combinedBytes.byteLength).toBeGreaterThan(1000);
+    expectPdfA2b(combinedBytes, 'pledges-combined');
   });
 });
 

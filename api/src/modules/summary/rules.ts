@@ -6,6 +6,9 @@ import { decisionsSentence } from '../decisions/rules.ts';
 import { pledgeCountPhrase, pledgeSentence } from '../pledges/rules.ts';
 import { formatPercent, wholeYears, type CommitteeStructureReport } from '../reports/rules.ts';
 
+// Not org_office (decided for issue 9, domain.md §10): the summary states talk and sanction figures, and
+// its drill-downs open talk and sanction lists; the office reads neither (nor the integrity figures,
+// GET /api/reports/integrity). Its own parts are on their own pages: decisions, pledges, 两委 structure.
 export const SUMMARY_READERS = ['inspector', 'auditor'] as const;
 
 /** The committee-structure keys (domain.md §2) that the 两委 sentence states. */

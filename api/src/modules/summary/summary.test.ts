@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectPdfA2b } from '../../testing/pdfa.ts';
 import type { DrillDown } from './rules.ts';
 
 // The reference report's sentences of section (七), figure for figure (domain.md §2, §5, §6, §7).
@@ -99,6 +100,10 @@ describe(`annual summary on the demo (${engineLabel()})`, () => {
     }
     const secretary = await login(t.app, 'cunshuji', DEMO_PASSWORD);
     await get('/api/reports/annual-summary?year=2021', secretary, 403);
+    // The party work office reads neither talks nor sanctions, so not the summary either (domain.md §10).
+    const office = await login(t.app, 'dangjianban', DEMO_PASSWORD);
+    for (const path of ['/api/reports/annual-summary?year=2021', '/api/reports/annual-summary.pdf?year=2021', '/api/reports/annual-summary.docx?year=2021', '/api/reports/integrity?year=2021'])
+      expect((await call(t.app, 'GET', path, { cookie: office })).status, path).toBe(403);
     await get('/api/reports/annual-summary?year=1999', jijian, 400);
     await get('/api/reports/annual-summary?year=2021&org=999999', jijian, 404);
   });
@@ -156,7 +161,10 @@ describe(`annual summary documents (${engineLabel()})`, () => {
     const r = await call(t.app, 'GET', '/api/reports/annual-summary.pdf?year=2021', { cookie: jijian });
     expect(r.status).toBe(200);
     const file = join(dir, 's.pdf');
-    writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+    const bytes = Buffer.from(await r.arrayBuffer());
+    writeFileSync(file, bytes);
+    if (process.env.QF_PDF_DUMP) writeFileSync(join(process.env.QF_PDF_DUMP, 'annual-summary.pdf'), bytes);
+    expectPdfA2b(bytes, 'annual-summary');
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
     expect(text).toContain('2021年党风廉政建设情况');
     expect(text).toContain('集体研究“三重一大”事项85项');
