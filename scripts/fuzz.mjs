@@ -23,7 +23,7 @@ console.log(`[fuzz] seed ${seed}, ${runs} runs, ${engine} — replay with: pnpm 
 const api = resolve(import.meta.dirname, '../api');
 const env = { ...process.env, QF_FUZZ_SEED: String(seed), QF_FUZZ_RUNS: String(runs) };
 delete env.DATABASE_URL; // never the configured database
-const child = spawn(process.execPath, [resolve(api, 'node_modules/vitest/vitest.mjs'), 'run', 'src/http/fuzz.test.ts', '--testTimeout', String(24 * 3600_000)], {
+const child = spawn(process.execPath, [resolve(api, 'node_modules/vitest/vitest.mjs'), 'run', 'src/http/fuzz.test.ts'], {
   cwd: api,
   env,
   stdio: 'inherit',
