@@ -57,11 +57,13 @@ let t: TestContext;
 const cookies = new Map<Role, string>();
 const ACCOUNTS: Record<Role, string> = { admin: 'fuzz_admin', org_office: 'dangjianban', inspector: 'jijian', auditor: 'shenji', secretary: 'cunshuji' };
 let countQuery = '';
+let accountRows: { id: number; username: string; role: Role; org_unit_id: number; password_hash: string }[] = [];
 
 beforeAll(async () => {
   t = await createTestContext();
   expect((await seedDemo(t.handle.db, t.clock, () => {})).seeded).toBe(true);
   await createUser(t, { username: 'fuzz_admin', role: 'admin' });
+  accountRows = await t.handle.db.selectFrom('app_user').select(['id', 'username', 'role', 'org_unit_id', 'password_hash']).where('username', 'in', Object.values(ACCOUNTS)).execute();
   await signInAll();
   // One statement counting every table (a refused request must leave all of them as they were).
   const tables = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
@@ -81,14 +83,17 @@ async function signInAll() {
 }
 
 /**
- * Accepted admin writes may disable, lock or move the fuzz's own accounts (that is what the routes are
+ * Accepted admin writes may disable, lock, move or reset the passwords of the fuzz's own accounts (that is what the routes are
  * for); put them back and sign in again so later runs still reach their routes.
  */
 async function repairAccounts() {
   const db = t.handle.db;
-  await db.updateTable('app_user').set({ disabled: false, must_change_password: false }).where('username', 'in', Object.values(ACCOUNTS)).execute();
-  await db.updateTable('app_user').set({ role: 'admin' }).where('username', '=', 'fuzz_admin').execute();
-  for (const [role, username] of Object.entries(ACCOUNTS)) await db.updateTable('app_user').set({ role: role as Role }).where('username', '=', username).execute();
+  for (const a of accountRows)
+    await db
+      .updateTable('app_user')
+      .set({ username: a.username, disabled: false, must_change_password: false, role: a.role, org_unit_id: a.org_unit_id, password_hash: a.password_hash })
+      .where('id', '=', a.id)
+      .execute();
   await db.updateTable('org_unit').set({ active: true }).execute();
   await db.deleteFrom('login_throttle').execute();
   await signInAll();
