@@ -37,7 +37,7 @@ export interface CreateDbOptions {
   readUrl?: string | undefined;
   /** PGlite data directory; defaults to QINGFENG_DATA_DIR or ./data. Use 'memory://' for a throwaway database. */
   dataDir?: string | undefined;
-  /** A PGlite snapshot (from dumpDataDir) to start from, to skip initdb in tests. */
+  /** A PGlite snapshot (from dumpDataDir) to start from: in memory, or unpacked into an explicit empty `dataDir`. */
   loadDataDir?: Blob | undefined;
   /** Pool size for PostgreSQL. */
   max?: number | undefined;
@@ -82,12 +82,16 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
 
 async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
   let dataDir = options.dataDir ?? process.env.QINGFENG_DATA_DIR ?? './data';
-  if (dataDir !== 'memory://' && !options.loadDataDir) {
+  // A snapshot alone opens in memory; a snapshot with an explicit data directory is unpacked into it
+  // (pnpm restore, the fault tests). PGlite refuses to load into a directory that holds a database.
+  const persist = !options.loadDataDir || (options.dataDir !== undefined && options.dataDir !== 'memory://');
+  if (dataDir !== 'memory://' && persist) {
     dataDir = resolve(dataDir);
     mkdirSync(dataDir, { recursive: true });
   }
   const pglite = await PGlite.create({
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : { dataDir }),
+    ...(options.loadDataDir && { loadDataDir: options.loadDataDir }),
+    ...(persist && { dataDir }),
     parsers: {
       [INT8]: (v: string) => Number(v),
       [DATE]: (v: string) => v,

@@ -21,7 +21,7 @@ export interface AuditInput {
 }
 
 // Any constant works; it only has to be the same for every process writing the chain.
-const AUDIT_CHAIN_LOCK = 741_301;
+export const AUDIT_CHAIN_LOCK = 741_301;
 
 /**
  * Appends one event to the chain. Call it inside the transaction that makes the change, so the

@@ -24,6 +24,12 @@ async function pgliteSnapshot(): Promise<Blob> {
   return blob;
 }
 
+/** The migrated, empty PGlite database of this run as a snapshot (to unpack into a data directory). */
+export function migratedPgliteSnapshot(): Promise<Blob> {
+  snapshot ??= pgliteSnapshot();
+  return snapshot;
+}
+
 export const usingPostgres = () => Boolean(process.env.TEST_DATABASE_URL);
 export const engineLabel = () => (usingPostgres() ? 'postgresql' : 'pglite');
 
