@@ -6,6 +6,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import type { Database } from './schema.ts';
+import { DataKeyError, DataKeyPlugin, resolveDataKeys, type DataKeyRing } from './data-key.ts';
 
 export type Engine = 'pglite' | 'postgresql';
 
@@ -31,6 +32,22 @@ export interface CreateDbOptions {
   max?: number | undefined;
   /** Kysely's log hook (tests count the queries a request makes with it). */
   log?: LogConfig | undefined;
+  /**
+   * The keys for ID numbers at rest (data-key.ts). Omitted: QINGFENG_DATA_KEY, QINGFENG_DATA_KEY_FILE,
+   * or the key file beside PGlite's data directory. A missing key fails when first needed (the
+   * start-up check in migrateToLatest), so tools that never touch ID numbers still open the database.
+   */
+  dataKey?: DataKeyRing | undefined;
+}
+
+function keyPlugin(options: CreateDbOptions, engine: Engine, dataDir: string | undefined): DataKeyPlugin {
+  if (options.dataKey) return new DataKeyPlugin(options.dataKey);
+  try {
+    return new DataKeyPlugin(resolveDataKeys({ engine, dataDir }));
+  } catch (e) {
+    if (e instanceof DataKeyError) return new DataKeyPlugin(e);
+    throw e;
+  }
 }
 
 // OIDs whose default parsing differs between postgres.js and PGlite. We want the same JS
@@ -53,7 +70,7 @@ export function localCacheGeneration(db: Kysely<Database>): number | null {
 
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   const url = 'url' in options ? options.url : process.env.DATABASE_URL;
-  if (url) return createPostgres(url, options.max ?? 10, options.log);
+  if (url) return createPostgres(url, options.max ?? 10, options.log, keyPlugin(options, 'postgresql', undefined));
   return createPglite(options);
 }
 
@@ -71,7 +88,8 @@ async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
       [NUMERIC]: (v: string) => Number(v),
     },
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), ...(options.log && { log: options.log }) });
+  const keys = keyPlugin(options, 'pglite', dataDir !== 'memory://' && !options.loadDataDir ? dataDir : undefined);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins: [keys], ...(options.log && { log: options.log }) });
   // Issue 12: the triggers of 2026-12-02-120 notify this channel when rows the API caches change (only
   // on a connection that sets qingfeng.cache_notify); PGlite delivers it to this same process.
   const generation = { value: 0 };
@@ -91,7 +109,7 @@ async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
   };
 }
 
-function createPostgres(url: string, max: number, log?: LogConfig): DbHandle {
+function createPostgres(url: string, max: number, log: LogConfig | undefined, keys: DataKeyPlugin): DbHandle {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
@@ -114,7 +132,7 @@ function createPostgres(url: string, max: number, log?: LogConfig): DbHandle {
       };
     },
   };
-  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: () => preparing }), ...(log && { log }) });
+  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: () => preparing }), plugins: [keys], ...(log && { log }) });
   return {
     db,
     engine: 'postgresql',
