@@ -16,7 +16,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import { sql, type Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 
 /** A start-up or decryption failure about keys; its message says what to configure. */
 export class DataKeyError extends Error {
@@ -147,6 +147,16 @@ export function sealWith(key: DataKey, idNumber: string): SealedIdNumber {
 
 /** bytea as a text literal (`\x…`) for `::text[]::bytea[]` arrays, which both drivers pass alike. */
 export const byteaText = (b: Uint8Array): string => `\\x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}`;
+
+/** Stores sealed numbers on existing person rows (≤ a few thousand per call: one array per column). */
+export async function writeSealed(db: Kysely<any>, ids: readonly number[], sealed: readonly SealedIdNumber[]): Promise<void> {
+  await sql`
+    UPDATE person SET id_number_enc = v.enc, id_number_bidx = v.bidx, id_number_tail_bidx = v.tail
+    FROM unnest(${ids}::int[], ${sealed.map((x) => byteaText(x.id_number_enc))}::text[]::bytea[],
+                ${sealed.map((x) => byteaText(x.id_number_bidx))}::text[]::bytea[], ${sealed.map((x) => byteaText(x.id_number_tail_bidx))}::text[]::bytea[])
+      AS v(id, enc, bidx, tail)
+    WHERE person.id = v.id`.execute(db);
+}
 
 // ---- resolving the configuration ----
 
