@@ -154,7 +154,7 @@ export async function listPeople(db: Kysely<Database>, scope: RosterScope, f: Pe
       .execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map((r) => maskPerson(scope, withIdNumber(db, r) as typeof r & PersonRow)), total: total.n, page: f.page, pageSize: f.pageSize };
+  return { items: rows.map((r) => maskPerson(scope, withIdNumber(db, r) as Omit<typeof r, 'id_number_enc'> & PersonRow)), total: total.n, page: f.page, pageSize: f.pageSize };
 }
 
 /** The raw person (full ID number) — for write paths only, never returned to a client as is. */
