@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_DATA_KEY } from '../db/src/testing-key.ts';
 
 // `pnpm test:ha` (and `pnpm test` with QINGFENG_HA=1): the scale-out tests of issue 12 start their
 // own PostgreSQL servers (a replica, a pg_auto_failover formation) on loopback ports. One file at a
@@ -10,5 +11,7 @@ export default defineConfig({
     hookTimeout: 240_000,
     fileParallelism: false,
     maxWorkers: 1,
+    // ID numbers at rest: the servers these tests start need a data key (PostgreSQL refuses to start without one).
+    env: { QINGFENG_DATA_KEY: TEST_DATA_KEY, QINGFENG_DATA_KEY_PREVIOUS: '', QINGFENG_DATA_KEY_FILE: '' },
   },
 });

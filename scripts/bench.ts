@@ -26,6 +26,7 @@
 //      the route without a session and the route's own queries run directly (scripts/bench/load.ts)
 import { fork } from 'node:child_process';
 import { sql } from 'kysely';
+import { generateDataKey } from '@qingfeng/db';
 import { buildDataset, type Dataset } from './bench/dataset.ts';
 import { disposeAll, findPostgresServer, openPglite, openPostgres, type BenchDb } from './bench/engines.ts';
 import { loggedInClient } from './bench/http.ts';
@@ -199,6 +200,8 @@ async function main() {
   const env = { TEST_DATABASE_URL: process.env.TEST_DATABASE_URL, DATABASE_URL: process.env.DATABASE_URL };
   // createDb() would pick DATABASE_URL up for PGlite too: this process chooses engines itself.
   delete process.env.DATABASE_URL;
+  // Scratch databases only: a throwaway data key for ID numbers at rest, inherited by child processes.
+  if (!process.env.QINGFENG_DATA_KEY && !process.env.QINGFENG_DATA_KEY_FILE) process.env.QINGFENG_DATA_KEY = generateDataKey().raw.toString('base64');
   const pgServer = !opts.engines || opts.engines.includes('postgresql') ? await findPostgresServer(env) : null;
   if (opts.child) return child(opts, pgServer);
 

@@ -6,6 +6,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import type { Database } from './schema.ts';
+import { DataKeyError, DataKeyPlugin, resolveDataKeys, type DataKeyRing } from './data-key.ts';
 
 export type Engine = 'pglite' | 'postgresql';
 
@@ -43,6 +44,22 @@ export interface CreateDbOptions {
   max?: number | undefined;
   /** Kysely's log hook (tests count the queries a request makes with it). */
   log?: LogConfig | undefined;
+  /**
+   * The keys for ID numbers at rest (data-key.ts). Omitted: QINGFENG_DATA_KEY, QINGFENG_DATA_KEY_FILE,
+   * or the key file beside PGlite's data directory. A missing key fails when first needed (the
+   * start-up check in migrateToLatest), so tools that never touch ID numbers still open the database.
+   */
+  dataKey?: DataKeyRing | undefined;
+}
+
+function keyPlugin(options: CreateDbOptions, engine: Engine, dataDir: string | undefined): DataKeyPlugin {
+  if (options.dataKey) return new DataKeyPlugin(options.dataKey);
+  try {
+    return new DataKeyPlugin(resolveDataKeys({ engine, dataDir }));
+  } catch (e) {
+    if (e instanceof DataKeyError) return new DataKeyPlugin(e);
+    throw e;
+  }
 }
 
 // OIDs whose default parsing differs between postgres.js and PGlite. We want the same JS
@@ -66,10 +83,11 @@ export function localCacheGeneration(db: Kysely<Database>): number | null {
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   const url = 'url' in options ? options.url : process.env.DATABASE_URL;
   if (!url) return createPglite(options);
+  const keys = keyPlugin(options, 'postgresql', undefined);
   const readUrl = 'readUrl' in options ? options.readUrl : 'url' in options ? undefined : process.env.DATABASE_READ_URL;
-  const primary = createPostgres(url, options.max ?? 10, options.log, 'qingfeng');
+  const primary = createPostgres(url, options.max ?? 10, options.log, 'qingfeng', keys);
   if (!readUrl) return primary;
-  const replica = createPostgres(readUrl, options.max ?? 10, options.log, 'qingfeng-read');
+  const replica = createPostgres(readUrl, options.max ?? 10, options.log, 'qingfeng-read', keys);
   return {
     ...primary,
     read: replica.db,
@@ -98,7 +116,8 @@ async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
       [NUMERIC]: (v: string) => Number(v),
     },
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), ...(options.log && { log: options.log }) });
+  const keys = keyPlugin(options, 'pglite', dataDir !== 'memory://' && persist ? dataDir : undefined);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins: [keys], ...(options.log && { log: options.log }) });
   // Issue 12: the triggers of 2026-12-02-120 notify this channel when rows the API caches change (only
   // on a connection that sets qingfeng.cache_notify); PGlite delivers it to this same process.
   const generation = { value: 0 };
@@ -123,7 +142,7 @@ async function createPglite(options: CreateDbOptions): Promise<DbHandle> {
 // A multi-host URL (`postgres://h1:p1,h2:p2/db?target_session_attrs=read-write`) is handled by
 // postgres.js itself: each new connection tries the hosts in turn and keeps the first that accepts
 // writes, so after a failover the pool's next connections reach the new primary.
-function createPostgres(url: string, max: number, log: LogConfig | undefined, applicationName: string): DbHandle {
+function createPostgres(url: string, max: number, log: LogConfig | undefined, applicationName: string, keys: DataKeyPlugin): DbHandle {
   const sql = postgres(url, {
     max,
     // Names the pool in pg_stat_activity (a URL's own application_name wins).
@@ -152,7 +171,7 @@ function createPostgres(url: string, max: number, log: LogConfig | undefined, ap
       };
     },
   };
-  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: () => preparing }), ...(log && { log }) });
+  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: () => preparing }), plugins: [keys], ...(log && { log }) });
   return {
     db,
     read: db,

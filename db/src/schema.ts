@@ -132,7 +132,12 @@ export interface PersonTable {
   org_unit_id: number;
   name: string;
   gender: Gender;
-  id_number: string;
+  /** 公民身份号码, AES-256-GCM (data-key.ts); never the plain number. Read it with openIdNumber. */
+  id_number_enc: Uint8Array;
+  /** HMAC blind index of the whole number (unique; exact search and the duplicate check). */
+  id_number_bidx: Uint8Array;
+  /** HMAC blind index of its last six characters (search by 后六位). */
+  id_number_tail_bidx: Uint8Array;
   birth_date: DateString;
   /** GB/T 3304 two-digit code, '01' = 汉族. */
   ethnicity: string;
@@ -197,6 +202,13 @@ export interface DocumentTable {
 export interface CacheVersionTable {
   name: string;
   version: number;
+}
+
+/** The data key the ID numbers are under (one row; data-key.ts, checked at every start). */
+export interface DataKeyStateTable {
+  only_row: Generated<boolean>;
+  key_id: string;
+  changed_at: Generated<Timestamp>;
 }
 
 /** Failed-login counters and locks (auth/throttle.ts). */
@@ -574,6 +586,7 @@ export interface Database {
   decision_amendment: DecisionAmendmentTable;
   decision_threshold: DecisionThresholdTable;
   attachment: AttachmentTable;
+  data_key_state: DataKeyStateTable;
 }
 
 export type Talk = Selectable<TalkTable>;

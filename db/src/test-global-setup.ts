@@ -4,8 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb } from './client.ts';
+import { TEST_DATA_KEY } from './testing-key.ts';
 
 export default async function setup() {
+  // The same key as vitest's test.env, for this process and the snapshot it makes (see data-key.ts).
+  Object.assign(process.env, { QINGFENG_DATA_KEY: TEST_DATA_KEY, QINGFENG_DATA_KEY_PREVIOUS: '', QINGFENG_DATA_KEY_FILE: '' });
   if (process.env.TEST_DATABASE_URL) return;
   const dir = mkdtempSync(join(tmpdir(), 'qf-pglite-empty-'));
   const file = join(dir, 'empty.tar');

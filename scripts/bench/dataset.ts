@@ -12,6 +12,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@qingfeng/db';
 import type { OrgKind } from '@qingfeng/db';
+import { sealIdNumber, writeSealed } from '@qingfeng/db';
 import { insertOrg, insertOrgChildren } from '../../api/src/modules/orgs/queries.ts';
 import { canContain } from '../../api/src/modules/orgs/rules.ts';
 import { BIRTH_DAYS, BIRTH_START, BIRTH_STEP, EDUCATION_CUTS, GIVEN, HASH_MOD, HASH_MUL, idCheckSql, PLACES, SURNAMES } from './names.ts';
@@ -116,10 +117,10 @@ export async function buildDataset(db: Kysely<Database>, villages: number, log: 
     // villages without 一肩挑 (v % 7 = 0); slot 4 (a new A) only where A is not re-elected (odd v).
     const pb = Number((await sql<{ m: number }>`SELECT coalesce(max(id), 0)::int AS m FROM person`.execute(trx)).rows[0]!.m);
     await run(`
-      INSERT INTO person (id, org_unit_id, name, gender, id_number, birth_date, ethnicity, political_status, party_join_date,
+      INSERT INTO person (id, org_unit_id, name, gender, id_number_enc, id_number_bidx, id_number_tail_bidx, birth_date, ethnicity, political_status, party_join_date,
                           education_full_time, education_highest, phone, is_veteran, updated_at) OVERRIDING SYSTEM VALUE
       SELECT ${pb} + q.n, q.org_unit_id, q.name, CASE WHEN q.female THEN 'female' ELSE 'male' END,
-        q.f17 || ${idCheckSql('q.f17')}, q.bd, q.ethnicity, q.political_status,
+        convert_to(idn.v, 'UTF8'), sha256(convert_to(idn.v, 'UTF8')), sha256(convert_to('tail:' || idn.v, 'UTF8')), q.bd, q.ethnicity, q.political_status,
         CASE q.political_status WHEN 'cpc_member' THEN least(q.bd + (7300 + (q.h / 100) % 4000)::int, date '2020-06-30')
                                 WHEN 'cpc_probationary' THEN date '2023-07-01' END,
         CASE WHEN q.education_highest IN ('bachelor', 'associate') AND (q.h / 7) % 3 = 0 THEN 'high_school' ELSE q.education_highest END,
@@ -127,8 +128,18 @@ export async function buildDataset(db: Kysely<Database>, villages: number, log: 
       FROM generate_series(1, ${6 * N}) g(n)
       CROSS JOIN LATERAL (SELECT (g.n - 1) / 6 + 1 AS v, (g.n - 1) % 6 + 1 AS slot) s
       CROSS JOIN LATERAL (${personSelect('g.n', `${vb} + s.v`, 's.slot IN (1, 3, 4, 6)')}) q
+      CROSS JOIN LATERAL (SELECT q.f17 || ${idCheckSql('q.f17')} AS v) idn
       WHERE s.slot IN (1, 2, 5) OR (s.slot IN (3, 6) AND s.v % 7 = 0) OR (s.slot = 4 AND s.v % 2 = 1)`);
     await run(`SELECT setval(pg_get_serial_sequence('person', 'id'), ${pb + 6 * N})`);
+    // ID numbers are stored encrypted (db/src/data-key.ts): the statement above leaves the plain number
+    // in id_number_enc (with unique placeholders for the indexes), sealed here before anything commits.
+    for (let last = pb; ; ) {
+      const { rows } = await sql<{ id: number; n: string }>`
+        SELECT id, convert_from(id_number_enc, 'UTF8') AS n FROM person WHERE id > ${last} AND id <= ${pb + 6 * N} ORDER BY id LIMIT 5000`.execute(trx);
+      if (rows.length === 0) break;
+      await writeSealed(trx, rows.map((r) => r.id), rows.map((r) => sealIdNumber(trx, r.n)));
+      last = rows[rows.length - 1]!.id;
+    }
 
     await run(`
       INSERT INTO post (person_id, org_unit_id, term_id, committee, position, start_date, end_date, end_reason, how)

@@ -10,6 +10,7 @@ import type { Database } from '@qingfeng/db';
 import { IMPORT_COLUMNS, parseRosterWorkbook, ROSTER_SHEET, type ImportColumnKey } from '../../api/src/modules/roster/excel.ts';
 import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITIES, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from '../../api/src/modules/roster/labels.ts';
 import type { EducationLevel, PoliticalStatus } from '@qingfeng/db';
+import { sealIdNumber } from '@qingfeng/db';
 import { addEmptyVillages, type Dataset } from './dataset.ts';
 import { expectOk, type Client } from './http.ts';
 import { fmtMs, fmtRatio, median, paired, time, type Figure } from './measure.ts';
@@ -114,7 +115,7 @@ async function rawInsert(db: Kysely<Database>, rows: readonly PlannedPost[]): Pr
             org_unit_id: village.id,
             name: p.name,
             gender: p.gender,
-            id_number: p.idNumber,
+            ...sealIdNumber(trx, p.idNumber),
             birth_date: p.birthDate,
             ethnicity: p.ethnicity,
             political_status: p.politicalStatus as PoliticalStatus,
@@ -126,9 +127,9 @@ async function rawInsert(db: Kysely<Database>, rows: readonly PlannedPost[]): Pr
             updated_at: now,
           })),
         )
-        .returning(['id', 'id_number'])
+        .returning(['id'])
         .execute();
-      for (const x of r) personOf.set(x.id_number, x.id);
+      r.forEach((x, k) => personOf.set(batch[k]!.person.idNumber, x.id));
     }
     for (let i = 0; i < rows.length; i += 1000) {
       const batch = rows.slice(i, i + 1000);

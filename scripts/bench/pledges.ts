@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@qingfeng/db';
+import { openIdNumber } from '@qingfeng/db';
 import { sha256Hex } from '../../api/src/pdf/hash.ts';
 import { insertCampaign, insertTemplate, insertVersion } from '../../api/src/modules/pledges/queries.ts';
 import { drawnSignaturePng } from '../../api/src/modules/pledges/png.ts';
@@ -109,9 +110,10 @@ export async function benchPledges(db: Kysely<Database>, client: Client, data: D
   });
 
   // ---- 5b: signing through the API, two parallel clients, vs a raw insert of as many rows ----
-  const pending = await sql<{ personId: number; idNumber: string }>`
-    SELECT ps.person_id AS "personId", p.id_number AS "idNumber" FROM pledge_signer ps JOIN person p ON p.id = ps.person_id
+  const encrypted = await sql<{ personId: number; enc: Uint8Array }>`
+    SELECT ps.person_id AS "personId", p.id_number_enc AS enc FROM pledge_signer ps JOIN person p ON p.id = ps.person_id
     WHERE ps.campaign_id = ${big.id} AND ps.person_id % 5 >= 3 ORDER BY ps.person_id LIMIT ${opts.signs * 2}`.execute(db);
+  const pending = { rows: encrypted.rows.map((r) => ({ personId: r.personId, idNumber: openIdNumber(db, r.enc) })) };
   const viaApi = pending.rows.slice(0, opts.signs);
   const viaRaw = pending.rows.slice(opts.signs);
   const tokens = viaApi.map(() => randomBytes(18).toString('hex').slice(0, 24));

@@ -76,6 +76,7 @@ export const AUDIT_EVENT_KINDS = {
   'person.category_set': '修改身份类别',
   'eligibility.overridden': '任职资格特批',
   'discipline.imported': '导入纪检台账',
+  'data_key.rotated': '更换数据密钥',
 } as const;
 
 export type AuditEventKind = keyof typeof AUDIT_EVENT_KINDS;

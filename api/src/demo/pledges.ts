@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@qingfeng/db';
+import { sealIdNumber } from '@qingfeng/db';
 import type { AuditInput } from '../audit/queries.ts';
 import { contentHash, sha256Hex } from '../pdf/hash.ts';
 import { insertDocument } from '../pdf/registry.ts';
@@ -181,7 +182,7 @@ export async function seedPledgeDemo(
         org_unit_id: sub.id,
         name,
         gender,
-        id_number: officialIdNumber(k, birthDate, gender),
+        ...sealIdNumber(trx, officialIdNumber(k, birthDate, gender)),
         birth_date: birthDate,
         ethnicity: '01',
         political_status: k % 5 === 4 ? 'masses' : 'cpc_member',

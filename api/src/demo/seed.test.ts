@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openIdNumber } from '@qingfeng/db';
 import { verifyAuditChain } from '../audit/queries.ts';
 import { checkPasswordPolicy } from '../auth/rules.ts';
 import { getCommitteeStructure } from '../modules/reports/queries.ts';
@@ -78,7 +79,7 @@ describe(`demo data (${engineLabel()})`, () => {
   });
 
   it('has valid, fictional ID numbers matching each person', async () => {
-    const people = await t.handle.db.selectFrom('person').select(['name', 'id_number', 'birth_date', 'gender', 'category']).execute();
+    const people = (await t.handle.db.selectFrom('person').select(['name', 'id_number_enc', 'birth_date', 'gender', 'category']).execute()).map((p) => ({ ...p, id_number: openIdNumber(t.handle.db, p.id_number_enc) }));
     // 162 in the 两委 rosters; demo/discipline.ts and demo/pledges.ts add party members and 机关干部.
     const onRosters = await t.handle.db.selectFrom('post').select((eb) => eb.fn.count<number>('person_id').distinct().as('n')).executeTakeFirstOrThrow();
     expect(Number(onRosters.n)).toBe(162);

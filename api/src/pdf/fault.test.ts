@@ -3,6 +3,7 @@
 // made every roster PDF above the village crash the process (ERR_INVALID_STATE: the stream was written
 // after it had been closed with an error) and roster.xlsx answer 500.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sealIdNumber } from '@qingfeng/db';
 import { idChecksumChar } from '../modules/roster/identity.ts';
 import { call, createOrg, createTestContext, createUserAndLogin, engineLabel, type TestContext } from '../testing/harness.ts';
 import { PdfBuilder } from './document.ts';
@@ -36,7 +37,7 @@ beforeAll(async () => {
         org_unit_id: village.id,
         name: `测试${n}`,
         gender: 'male',
-        id_number: idNumber(n),
+        ...sealIdNumber(t.handle.db, idNumber(n)),
         birth_date: '1980-01-01',
         ethnicity,
         political_status: 'cpc_member',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Committee, EducationLevel, Gender, Position } from '@qingfeng/db';
+import { sealIdNumber } from '@qingfeng/db';
 import { idChecksumChar } from '../modules/roster/identity.ts';
 import { call, createOrg, createUserAndLogin, engineLabel, TEST_ORIGIN, type TestContext, createTestContext } from '../testing/harness.ts';
 import { expectPdfA2b } from '../testing/pdfa.ts';
@@ -34,14 +35,14 @@ async function addPerson(orgId: number, p: { name: string; gender: Gender; birth
       org_unit_id: orgId,
       name: p.name,
       gender: p.gender,
-      id_number: idNumber(p.birth, p.gender),
+      ...sealIdNumber(t.handle.db, idNumber(p.birth, p.gender)),
       birth_date: p.birth,
       ethnicity: '01',
       political_status: p.party === false ? 'masses' : 'cpc_member',
       education_highest: p.education ?? 'associate',
       updated_at: new Date(),
     })
-    .returning(['id', 'id_number'])
+    .returning(['id'])
     .executeTakeFirstOrThrow();
   return row;
 }

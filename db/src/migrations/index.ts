@@ -9,6 +9,7 @@ import * as loginThrottle from './2026-12-02-901-login-throttle.ts';
 import * as decisions from './2026-12-01-010-decisions.ts';
 import * as discipline from './2026-12-01-020-discipline.ts';
 import * as pledges from './2026-12-01-030-pledges.ts';
+import * as idNumberCrypt from './2026-12-03-501-id-number-crypt.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-001-foundation': foundation,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-120-cache-version': cacheVersion,
   '2026-12-02-121-province': province,
   '2026-12-02-901-login-throttle': loginThrottle,
+  '2026-12-03-501-id-number-crypt': idNumberCrypt,
 };

@@ -68,6 +68,7 @@ export async function startServer(options: { adminPassword?: string; env?: Recor
   } catch (err) {
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}.key`, { force: true });
     rmSync(buildDir, { recursive: true, force: true });
     throw err;
   }
@@ -85,6 +86,7 @@ export async function startServer(options: { adminPassword?: string; env?: Recor
         clearTimeout(timer);
       }
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(`${dataDir}.key`, { force: true }); // the data key created beside it (ID numbers at rest)
       rmSync(buildDir, { recursive: true, force: true });
     },
   };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openIdNumber } from '@qingfeng/db';
 import { call, createOrg, createTestContext, createUserAndLogin, engineLabel, TEST_ORIGIN, type TestContext } from '../../testing/harness.ts';
 import { IMPORT_COLUMNS } from '../roster/excel.ts';
 import { personBody, testIdNumber } from '../roster/test-helpers.ts';
@@ -274,7 +275,7 @@ describe(`eligibility (${engineLabel()})`, () => {
   });
 
   it('refuses ineligible people in a roster import unless overridden', async () => {
-    const idA = (await t.handle.db.selectFrom('person').select('id_number').where('id', '=', a).executeTakeFirstOrThrow()).id_number;
+    const idA = openIdNumber(t.handle.db, (await t.handle.db.selectFrom('person').select('id_number_enc').where('id', '=', a).executeTakeFirstOrThrow()).id_number_enc);
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('花名册');
     ws.addRow(IMPORT_COLUMNS.map((col) => col.header));

@@ -8,6 +8,7 @@ import type { Database, PersonCategory, PoliticalStatus, SanctionSystem, Sanctio
 import { TALK_KINDS, SANCTION_SYSTEMS, VIOLATIONS } from '@qingfeng/db';
 import { buildImportTemplate, lookup, readImportSheet, type ImportColumn, type ImportProblem, type ParsedSheet } from '../../excel/import.ts';
 import { chunks, personVisible } from '../roster/queries.ts';
+import { blindIndexLookup } from '../roster/id-crypt.ts';
 import type { DisciplineSettings, SanctionValues, TalkValues } from './queries.ts';
 import {
   influenceEnd,
@@ -249,12 +250,17 @@ interface ScopedPerson {
 async function peopleByIdNumber(db: Kysely<Database>, scopePath: string, ids: readonly string[]): Promise<Map<string, ScopedPerson>> {
   const out = new Map<string, ScopedPerson>();
   for (const chunk of chunks([...new Set(ids)], 10_000)) {
-    const r = await sql<ScopedPerson>`
-      SELECT pe.id, pe.name, pe.id_number, pe.org_unit_id, pe.category, pe.political_status
+    // Matched by blind index (the numbers are stored encrypted); the index names the number it came from.
+    const lookup = blindIndexLookup(db, chunk);
+    const r = await sql<Omit<ScopedPerson, 'id_number'> & { bidx: Uint8Array }>`
+      SELECT pe.id, pe.name, pe.id_number_bidx AS bidx, pe.org_unit_id, pe.category, pe.political_status
       FROM person pe JOIN org_unit o ON o.id = pe.org_unit_id
-      WHERE pe.id_number = ANY(${chunk}::text[])
+      WHERE pe.id_number_bidx = ANY(${lookup.keys}::text[]::bytea[])
         AND ${personVisible(scopePath)}`.execute(db);
-    for (const p of r.rows) out.set(p.id_number, p);
+    for (const { bidx, ...p } of r.rows) {
+      const n = lookup.numberOf(bidx)!;
+      out.set(n, { ...p, id_number: n });
+    }
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Committee, Database, DecisionCategory, MeetingKind, MemberRole, Opinion, OrgKind, Outcome, PersonCategory, PoliticalStatus, Position, SanctionStatus, SanctionSystem, SanctionType, TalkKind, Violation } from '@qingfeng/db';
 import { maskBirthDate, maskIdNumber } from '../roster/identity.ts';
 import { personVisible } from '../roster/queries.ts';
+import { withIdNumber } from '../roster/id-crypt.ts';
 import { loadSettings } from '../settings/queries.ts';
 import type { Settings } from '../settings/rules.ts';
 import type { PeriodSettings, WorkCalendar } from './rules.ts';
@@ -92,14 +93,17 @@ export async function searchPeople(db: Kysely<Database>, scopePath: string, sear
   const rows = await db
     .selectFrom('person as pe')
     .innerJoin('org_unit as o', 'o.id', 'pe.org_unit_id')
-    .select(['pe.id', 'pe.name', 'pe.id_number', 'o.name as org_name', 'pe.category', 'pe.political_status'])
+    .select(['pe.id', 'pe.name', 'pe.id_number_enc', 'o.name as org_name', 'pe.category', 'pe.political_status'])
     .where(personVisible(scopePath))
     .where('pe.name', 'ilike', `%${escapeLike(search)}%`)
     .orderBy('pe.name')
     .orderBy('pe.id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ ...r, id_number: maskIdNumber(r.id_number) }));
+  return rows.map((r) => {
+    const { id_number, ...rest } = withIdNumber(db, r);
+    return { ...rest, id_number: maskIdNumber(id_number) };
+  });
 }
 
 export async function setInvestigation(
@@ -407,7 +411,7 @@ export async function archiveOf(db: Kysely<Database>, scopePath: string, id: num
       'pe.id',
       'pe.name',
       'pe.gender',
-      'pe.id_number',
+      'pe.id_number_enc',
       'pe.birth_date',
       'pe.ethnicity',
       'pe.political_status',
@@ -466,7 +470,7 @@ export async function archiveOf(db: Kysely<Database>, scopePath: string, id: num
   ]);
   return {
     // Readers of archives never maintain rosters: masked ID and 出生年月 only (issue 11, finding 4).
-    person: { ...person, id_number: maskIdNumber(person.id_number), birth_date: maskBirthDate(person.birth_date) },
+    person: ((p) => ({ ...p, id_number: maskIdNumber(p.id_number), birth_date: maskBirthDate(p.birth_date) }))(withIdNumber(db, person)),
     posts: posts.rows,
     talks: talks.rows,
     sanctions,

@@ -5,11 +5,18 @@
 // signers inside their subtree. Every count and list filters signers by `org_unit.path LIKE scope%`.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, PersonCategory } from '@qingfeng/db';
+import { openIdNumber } from '@qingfeng/db';
 import { postHeldOn, termInForceOn } from '../roster/queries.ts';
 import { shanghaiYearRange } from './rules.ts';
 
 type Db = Kysely<Database>;
 const like = (path: string) => `${path}%`;
+
+/** `id_number_enc` as the plain `idNumber` (stored encrypted, issue 11 item 15). */
+function idNumberOf<T extends { id_number_enc: Uint8Array }>(db: Db, row: T): Omit<T, 'id_number_enc'> & { idNumber: string } {
+  const { id_number_enc, ...rest } = row;
+  return { ...rest, idNumber: openIdNumber(db, id_number_enc) };
+}
 
 // ---- templates and versions ----
 
@@ -328,12 +335,12 @@ export async function removeSigner(db: Db, campaignId: number, personId: number)
 
 /** A signer of the campaign inside the scope, with what signing needs (never sent to a client as is). */
 export async function findSigner(db: Db, scopePath: string, campaignId: number, personId: number) {
-  const r = await sql<{ personId: number; name: string; idNumber: string; orgUnitId: number; orgName: string; hasAccount: boolean }>`
-    SELECT p.id AS "personId", p.name, p.id_number AS "idNumber", p.org_unit_id AS "orgUnitId", o.name AS "orgName",
+  const r = await sql<{ personId: number; name: string; id_number_enc: Uint8Array; orgUnitId: number; orgName: string; hasAccount: boolean }>`
+    SELECT p.id AS "personId", p.name, p.id_number_enc, p.org_unit_id AS "orgUnitId", o.name AS "orgName",
            EXISTS (SELECT 1 FROM app_user u WHERE u.person_id = p.id AND NOT u.disabled) AS "hasAccount"
     FROM pledge_signer ps JOIN person p ON p.id = ps.person_id JOIN org_unit o ON o.id = p.org_unit_id
     WHERE ps.campaign_id = ${campaignId} AND ps.person_id = ${personId} AND o.path LIKE ${like(scopePath)}`.execute(db);
-  return r.rows[0];
+  return r.rows[0] && idNumberOf(db, r.rows[0]);
 }
 
 
@@ -527,16 +534,17 @@ export async function findLinkByTokenHash(db: Db, tokenSha256: string) {
     voidedAt: Date | null;
     usedAt: Date | null;
     failedAttempts: number;
-    idNumber: string;
+    id_number_enc: Uint8Array;
     name: string;
     campaignClosedAt: Date | null;
   }>`
     SELECT l.id, l.campaign_id AS "campaignId", l.person_id AS "personId", l.expires_at AS "expiresAt",
            l.revoked_at AS "revokedAt", l.voided_at AS "voidedAt", l.used_at AS "usedAt", l.failed_attempts AS "failedAttempts",
-           p.id_number AS "idNumber", p.name, c.closed_at AS "campaignClosedAt"
+           p.id_number_enc, p.name, c.closed_at AS "campaignClosedAt"
     FROM pledge_link l JOIN person p ON p.id = l.person_id JOIN pledge_campaign c ON c.id = l.campaign_id
     WHERE l.token_sha256 = ${tokenSha256}`.execute(db);
-  return r.rows[0];
+  // The gate compares the last six characters: decrypting this one row is all it needs.
+  return r.rows[0] && idNumberOf(db, r.rows[0]);
 }
 
 /** One more wrong suffix, atomically; voided when it reaches the limit. Returns the new count. */

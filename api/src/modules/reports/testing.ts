@@ -1,6 +1,7 @@
 // Small helpers for report tests: write roster rows directly (the roster module's routes are tested there).
 import type { Kysely } from 'kysely';
 import type { Committee, Database, EducationLevel, Gender, PoliticalStatus, PostHow, Position } from '@qingfeng/db';
+import { sealIdNumber } from '@qingfeng/db';
 import { idChecksumChar } from '../roster/identity.ts';
 
 let seq = 0;
@@ -22,7 +23,7 @@ export async function addPerson(
       org_unit_id: p.orgUnitId,
       name: p.name,
       gender: p.gender,
-      id_number: fakeIdNumber(p.birthDate, p.gender),
+      ...sealIdNumber(db, fakeIdNumber(p.birthDate, p.gender)),
       birth_date: p.birthDate,
       ethnicity: '01',
       political_status: p.political,

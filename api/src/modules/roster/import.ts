@@ -19,6 +19,8 @@ import { eligibilityProblems } from './eligibility.ts';
 import { HEADER, type ImportColumnKey, type ImportProblem, type ImportRow, type ParsedSheet } from './excel.ts';
 import type { ProblemRef } from '../../excel/import.ts';
 import { chunks, lockOrgs, type PersonValues, type RosterScope } from './queries.ts';
+import { blindIndexLookup, withIdNumber } from './id-crypt.ts';
+import { byteaText, sealIdNumber } from '@qingfeng/db';
 import { committeeName } from './labels.ts';
 import { personProblems, positionLabel, postProblems, TERM_END_REASON, termAdjustments, termProblems, type PostSpan, type RuleProblem, type TermSpan } from './rules.ts';
 
@@ -126,16 +128,18 @@ export async function fetchImportData(db: Kysely<Database>, scope: RosterScope, 
   const idNumbers = [...new Set(parsed.rows.map((r) => r.person.idNumber))];
   const people: ExistingPerson[] = [];
   for (const chunk of chunks(idNumbers, IN_CHUNK)) {
-    const r = await sql<ExistingPerson>`
-      SELECT pe.id, pe.org_unit_id, pe.name, pe.gender, pe.id_number, pe.birth_date, pe.ethnicity, pe.political_status,
+    // By blind index: the numbers are stored encrypted; the index names the file's number it matched.
+    const lookup = blindIndexLookup(db, chunk);
+    const r = await sql<Omit<ExistingPerson, 'id_number'> & { bidx: Uint8Array }>`
+      SELECT pe.id, pe.org_unit_id, pe.name, pe.gender, pe.id_number_bidx AS bidx, pe.birth_date, pe.ethnicity, pe.political_status,
              pe.party_join_date, pe.education_full_time, pe.education_highest, pe.phone, pe.is_veteran,
              -- CASE fixes the order: the post look-up runs only for people registered outside the scope.
              (CASE WHEN o.path LIKE ${like(scope.path)} THEN true ELSE EXISTS (
                SELECT 1 FROM post vp JOIN org_unit vo ON vo.id = vp.org_unit_id
                WHERE vp.person_id = pe.id AND vo.path LIKE ${like(scope.path)}) END) AS in_scope
       FROM person pe JOIN org_unit o ON o.id = pe.org_unit_id
-      WHERE pe.id_number = ANY(${chunk}::text[])`.execute(db);
-    people.push(...r.rows);
+      WHERE pe.id_number_bidx = ANY(${lookup.keys}::text[]::bytea[])`.execute(db);
+    for (const { bidx, ...p } of r.rows) people.push({ ...p, id_number: lookup.numberOf(bidx)! });
   }
   const terms: ExistingTerm[] = [];
   const posts: ExistingPost[] = [];
@@ -143,12 +147,12 @@ export async function fetchImportData(db: Kysely<Database>, scope: RosterScope, 
     const t = await sql<ExistingTerm>`
       SELECT id, org_unit_id, ordinal, election_date, start_date, end_date FROM term WHERE org_unit_id = ANY(${chunk}::int[])`.execute(db);
     terms.push(...t.rows);
-    const p = await sql<ExistingPost>`
-      SELECT p.id, p.person_id, pe.id_number, pe.name AS person_name, p.org_unit_id, p.term_id, p.committee, p.position,
+    const p = await sql<Omit<ExistingPost, 'id_number'> & { id_number_enc: Uint8Array }>`
+      SELECT p.id, p.person_id, pe.id_number_enc, pe.name AS person_name, p.org_unit_id, p.term_id, p.committee, p.position,
              p.start_date, p.end_date, p.end_reason, p.how
       FROM post p JOIN person pe ON pe.id = p.person_id
       WHERE p.org_unit_id = ANY(${chunk}::int[])`.execute(db);
-    posts.push(...p.rows);
+    for (const row of p.rows) posts.push(withIdNumber(db, row));
   }
   return { villages, people, terms, posts };
 }
@@ -610,17 +614,21 @@ export async function applyRosterImport(trx: Kysely<Database>, plan: ImportPlan,
   let done = 0;
   await progress('people', 0, peopleTotal);
   for (const b of chunks(plan.peopleCreate, BATCH_ROWS)) {
-    const r = await sql<{ id: number; id_number: string }>`
-      INSERT INTO person (org_unit_id, name, gender, id_number, birth_date, ethnicity, political_status, party_join_date,
+    // Encrypted here; bytea travels as '\x…' text (both drivers pass text arrays alike). The row order is
+    // kept by unnest, so the returned ids pair with the batch's numbers by position.
+    const sealed = b.map((p) => sealIdNumber(trx, p.id_number));
+    const r = await sql<{ id: number }>`
+      INSERT INTO person (org_unit_id, name, gender, id_number_enc, id_number_bidx, id_number_tail_bidx, birth_date, ethnicity, political_status, party_join_date,
                           education_full_time, education_highest, phone, is_veteran, updated_at)
       SELECT u.*, ${now}::timestamptz FROM unnest(
         ${col(b, (p) => p.org_unit_id)}::int[], ${col(b, (p) => p.name)}::text[], ${col(b, (p) => p.gender)}::text[],
-        ${col(b, (p) => p.id_number)}::text[], ${col(b, (p) => p.birth_date)}::date[], ${col(b, (p) => p.ethnicity)}::text[],
+        ${col(sealed, (s) => byteaText(s.id_number_enc))}::text[]::bytea[], ${col(sealed, (s) => byteaText(s.id_number_bidx))}::text[]::bytea[],
+        ${col(sealed, (s) => byteaText(s.id_number_tail_bidx))}::text[]::bytea[], ${col(b, (p) => p.birth_date)}::date[], ${col(b, (p) => p.ethnicity)}::text[],
         ${col(b, (p) => p.political_status)}::text[], ${col(b, (p) => p.party_join_date)}::date[],
         ${col(b, (p) => p.education_full_time)}::text[], ${col(b, (p) => p.education_highest)}::text[],
         ${col(b, (p) => p.phone)}::text[], ${col(b, (p) => boolText(p.is_veteran))}::text[]::boolean[]) AS u
-      RETURNING id, id_number`.execute(trx);
-    for (const row of r.rows) personIds.set(row.id_number, row.id);
+      RETURNING id`.execute(trx);
+    r.rows.forEach((row, i) => personIds.set(b[i]!.id_number, row.id));
     done += b.length;
     await progress('people', done, peopleTotal);
   }

@@ -6,6 +6,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Committee, Database, EducationLevel, Gender, OrgKind, Person, PoliticalStatus, Position, Post, PostHow, Role } from '@qingfeng/db';
 import { maskBirthDate, maskIdNumber } from './identity.ts';
+import { idNumberIndex, idNumberSearch, sealIdNumber, sealPersonValues, withIdNumber } from './id-crypt.ts';
 import { treeOrder } from '../orgs/queries.ts';
 import { seesFullIdNumbers, type PostSpan, type TermSpan } from './rules.ts';
 import type { RosterTotals, VillageCounts } from './excel.ts';
@@ -70,7 +71,7 @@ export async function lockOrgs(trx: Kysely<Database>, orgIds: readonly number[])
 // ---- people ----
 
 /** A person as listed: the table's columns (ID number full or masked by viewer) and the org's name. */
-export type PersonRow = Omit<Person, 'under_investigation'> & { org_name: string };
+export type PersonRow = Omit<Person, 'under_investigation' | 'id_number_enc' | 'id_number_bidx' | 'id_number_tail_bidx'> & { id_number: string; org_name: string };
 
 const personColumns = [
   'pe.id',
@@ -78,7 +79,7 @@ const personColumns = [
   'o.name as org_name',
   'pe.name',
   'pe.gender',
-  'pe.id_number',
+  'pe.id_number_enc',
   'pe.birth_date',
   'pe.ethnicity',
   'pe.political_status',
@@ -131,9 +132,10 @@ export async function listPeople(db: Kysely<Database>, scope: RosterScope, f: Pe
   if (f.search) {
     const term = f.search.trim();
     const nameLike = `%${term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    // Only roster maintainers may look people up by ID number.
-    const byId = scope.fullIdNumbers && /^[0-9Xx]{4,18}$/.test(term);
-    q = q.where((eb) => (byId ? eb.or([eb('pe.name', 'ilike', nameLike), eb('pe.id_number', 'like', `%${term.toUpperCase()}%`)]) : eb('pe.name', 'ilike', nameLike)));
+    // Only roster maintainers may look people up by ID number: the whole number or its last six
+    // characters, through their blind indexes (the numbers are encrypted, so no other part can be matched).
+    const byId = scope.fullIdNumbers ? idNumberSearch(db, term) : undefined;
+    q = q.where((eb) => (byId ? eb.or([eb('pe.name', 'ilike', nameLike), eb(byId.column, '=', byId.value)]) : eb('pe.name', 'ilike', nameLike)));
   }
   const [rows, total] = await Promise.all([
     q
@@ -152,18 +154,19 @@ export async function listPeople(db: Kysely<Database>, scope: RosterScope, f: Pe
       .execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map((r) => maskPerson(scope, r as typeof r & PersonRow)), total: total.n, page: f.page, pageSize: f.pageSize };
+  return { items: rows.map((r) => maskPerson(scope, withIdNumber(db, r) as Omit<typeof r, 'id_number_enc'> & PersonRow)), total: total.n, page: f.page, pageSize: f.pageSize };
 }
 
 /** The raw person (full ID number) — for write paths only, never returned to a client as is. */
-export async function findPersonForWrite(db: Kysely<Database>, scope: RosterScope, id: number) {
-  return db
+export async function findPersonForWrite(db: Kysely<Database>, scope: RosterScope, id: number): Promise<PersonRow | undefined> {
+  const row = await db
     .selectFrom('person as pe')
     .innerJoin('org_unit as o', 'o.id', 'pe.org_unit_id')
     .select(personColumns)
     .where('pe.id', '=', id)
     .where(personVisible(scope.path))
-    .executeTakeFirst() as Promise<PersonRow | undefined>;
+    .executeTakeFirst();
+  return row && (withIdNumber(db, row) as PersonRow);
 }
 
 export async function findPerson(db: Kysely<Database>, scope: RosterScope, id: number): Promise<PersonRow | undefined> {
@@ -177,7 +180,7 @@ export async function findPersonByIdNumber(db: Kysely<Database>, idNumber: strin
     .selectFrom('person as pe')
     .innerJoin('org_unit as o', 'o.id', 'pe.org_unit_id')
     .select(['pe.id', 'pe.name', 'o.name as org_name', 'o.path as org_path'])
-    .where('pe.id_number', '=', idNumber);
+    .where('pe.id_number_bidx', '=', idNumberIndex(db, idNumber));
   if (exceptId !== undefined) q = q.where('pe.id', '<>', exceptId);
   return q.executeTakeFirst();
 }
@@ -188,7 +191,6 @@ export type PersonValues = Pick<
   | 'org_unit_id'
   | 'name'
   | 'gender'
-  | 'id_number'
   | 'birth_date'
   | 'ethnicity'
   | 'political_status'
@@ -197,15 +199,16 @@ export type PersonValues = Pick<
   | 'education_highest'
   | 'phone'
   | 'is_veteran'
-> & { /** 身份类别 (domain.md §4); the import leaves it as it is. */ category?: Person['category'] };
+> & { /** Plain; stored encrypted (id-crypt.ts). */ id_number: string; /** 身份类别 (domain.md §4); the import leaves it as it is. */ category?: Person['category'] };
 
 export async function insertPerson(db: Kysely<Database>, values: PersonValues, now: Date): Promise<number> {
-  const r = await db.insertInto('person').values({ ...values, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+  const { id_number, ...rest } = values;
+  const r = await db.insertInto('person').values({ ...rest, ...sealIdNumber(db, id_number), updated_at: now }).returning('id').executeTakeFirstOrThrow();
   return r.id;
 }
 
 export async function updatePerson(db: Kysely<Database>, id: number, values: Partial<PersonValues>, now: Date): Promise<void> {
-  await db.updateTable('person').set({ ...values, updated_at: now }).where('id', '=', id).execute();
+  await db.updateTable('person').set({ ...sealPersonValues(db, values), updated_at: now }).where('id', '=', id).execute();
 }
 
 /** One of a person's posts, with its village and term. */
@@ -504,13 +507,13 @@ export interface RosterRow extends DerivedFlags {
  * (secretary/director, deputies, members), then start date.
  */
 async function rosterRows(db: Kysely<Database>, scope: RosterScope, terms: RawBuilder<unknown>, asOf: string): Promise<RosterRow[]> {
-  const r = await sql<RosterRow>`
+  const r = await sql<Omit<RosterRow, 'id_number'> & { id_number_enc: Uint8Array }>`
     WITH t AS (${terms}),
     a AS (
       SELECT p.* FROM post p JOIN t ON t.id = p.term_id WHERE ${postHeldOn('p', asOf)}
     )
     SELECT a.id AS post_id, a.org_unit_id, o.name AS org_name, o.kind AS org_kind, a.term_id, t.ordinal AS term_ordinal, t.election_date,
-           a.person_id, pe.name, pe.gender, pe.id_number, pe.birth_date,
+           a.person_id, pe.name, pe.gender, pe.id_number_enc, pe.birth_date,
            extract(year FROM age(${asOf}::date, pe.birth_date))::int AS age,
            pe.ethnicity, pe.political_status, pe.party_join_date, pe.education_full_time, pe.education_highest,
            pe.phone, pe.is_veteran,
@@ -530,8 +533,9 @@ async function rosterRows(db: Kysely<Database>, scope: RosterScope, terms: RawBu
              CASE a.committee WHEN 'party' THEN 1 ELSE 2 END,
              CASE a.position WHEN 'secretary' THEN 1 WHEN 'director' THEN 1 WHEN 'deputy_secretary' THEN 2 WHEN 'deputy_director' THEN 2 ELSE 3 END,
              a.start_date, a.id`.execute(db);
-  if (scope.fullIdNumbers) return r.rows;
-  return r.rows.map((row) => ({ ...row, id_number: maskIdNumber(row.id_number), birth_date: maskBirthDate(row.birth_date) }));
+  const rows = r.rows.map((row) => withIdNumber(db, row));
+  if (scope.fullIdNumbers) return rows;
+  return rows.map((row) => ({ ...row, id_number: maskIdNumber(row.id_number), birth_date: maskBirthDate(row.birth_date) }));
 }
 
 export interface RosterSummary {
