@@ -24,6 +24,8 @@ export interface OrgUnitTable {
   sort_order: Generated<number>;
   active: Generated<boolean>;
   created_at: CreatedAt;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface AppUserTable {
@@ -39,6 +41,8 @@ export interface AppUserTable {
   password_changed_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface SessionTable {
@@ -149,6 +153,8 @@ export interface PersonTable {
   investigation_case_number: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface TermTable {
@@ -159,6 +165,8 @@ export interface TermTable {
   start_date: DateString;
   end_date: DateString | null;
   created_at: CreatedAt;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface PostTable {
@@ -175,6 +183,8 @@ export interface PostTable {
   /** Added although the person was not eligible (domain.md §3): the override's written reason. */
   eligibility_override: Generated<string | null>;
   created_at: CreatedAt;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface DocumentTable {
@@ -256,6 +266,8 @@ export interface DecisionMeetingTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface DecisionMemberTable {
@@ -296,6 +308,8 @@ export interface DecisionItemTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface DecisionOpinionTable {
@@ -412,6 +426,8 @@ export interface TalkTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface TalkParticipantTable {
@@ -444,6 +460,8 @@ export interface SanctionTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 // ---- integrity pledges (廉洁自律承诺书, domain.md §7) ----
@@ -472,6 +490,8 @@ export interface PledgeTemplateVersionTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface PledgeCampaignTable {
@@ -486,6 +506,8 @@ export interface PledgeCampaignTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface PledgeSignerTable {

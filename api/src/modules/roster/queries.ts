@@ -90,6 +90,7 @@ const personColumns = [
   'pe.category',
   'pe.created_at',
   'pe.updated_at',
+  'pe.version',
 ] as const;
 
 /** A person is visible when they belong to an org in scope or hold a post in one (also used by the discipline module). */
@@ -350,7 +351,7 @@ export async function postsOutside(db: Kysely<Database>, termId: number, start: 
 
 export type PostRow = Post;
 
-const postReturning = ['id', 'person_id', 'org_unit_id', 'term_id', 'committee', 'position', 'start_date', 'end_date', 'end_reason', 'how', 'eligibility_override', 'created_at'] as const;
+const postReturning = ['id', 'person_id', 'org_unit_id', 'term_id', 'committee', 'position', 'start_date', 'end_date', 'end_reason', 'how', 'eligibility_override', 'created_at', 'version'] as const;
 
 /** The kind of an org unit (village or community names the residents' committee). */
 export async function orgKindOf(db: Kysely<Database>, id: number): Promise<OrgKind | undefined> {
@@ -362,7 +363,7 @@ export async function findPostInScope(db: Kysely<Database>, scope: RosterScope, 
     .selectFrom('post as p')
     .innerJoin('org_unit as o', 'o.id', 'p.org_unit_id')
     .innerJoin('person as pe', 'pe.id', 'p.person_id')
-    .select(['p.id', 'p.person_id', 'p.org_unit_id', 'p.term_id', 'p.committee', 'p.position', 'p.start_date', 'p.end_date', 'p.end_reason', 'p.how', 'p.created_at'])
+    .select(['p.id', 'p.person_id', 'p.org_unit_id', 'p.term_id', 'p.committee', 'p.position', 'p.start_date', 'p.end_date', 'p.end_reason', 'p.how', 'p.created_at', 'p.version'])
     .select('pe.name as person_name')
     .where('p.id', '=', id)
     .where('o.path', 'like', like(scope.path))
@@ -389,7 +390,7 @@ export async function villagePostSpans(db: Kysely<Database>, orgId: number): Pro
 }
 
 /** eligibility_override: set only when an ineligible person's post is added with a written reason (discipline module). */
-export type PostValues = Omit<Post, 'id' | 'created_at' | 'eligibility_override'> & { eligibility_override?: string | null };
+export type PostValues = Omit<Post, 'id' | 'created_at' | 'eligibility_override' | 'version'> & { eligibility_override?: string | null };
 
 export async function insertPost(db: Kysely<Database>, v: PostValues): Promise<PostRow> {
   return db.insertInto('post').values(v).returning(postReturning).executeTakeFirstOrThrow() as Promise<PostRow>;
@@ -495,6 +496,8 @@ export interface RosterRow extends DerivedFlags {
   how: PostHow;
   /** Added with an eligibility override (domain.md §3): the roster marks it; the reason is in the audit log. */
   eligibilityOverridden: boolean;
+  /** The post's version, which ending it sends back (finding 6). */
+  post_version: number;
 }
 
 /**
@@ -516,6 +519,7 @@ async function rosterRows(db: Kysely<Database>, scope: RosterScope, terms: RawBu
            pe.phone, pe.is_veteran,
            a.committee, a.position, a.start_date, a.end_date, a.end_reason, a.how,
            (a.eligibility_override IS NOT NULL) AS "eligibilityOverridden",
+           a.version AS post_version,
            (bool_or(a.committee = 'party' AND a.position = 'secretary') OVER w
              AND bool_or(a.committee = 'residents' AND a.position = 'director') OVER w) AS "dualRole",
            (min(a.committee) OVER w <> max(a.committee) OVER w) AS "crossServing",
