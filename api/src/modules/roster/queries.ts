@@ -264,9 +264,10 @@ export interface TermRow {
   start_date: string;
   end_date: string | null;
   created_at: Date;
+  version: number;
 }
 
-const termColumns = ['t.id', 't.org_unit_id', 't.ordinal', 't.election_date', 't.start_date', 't.end_date', 't.created_at'] as const;
+const termColumns = ['t.id', 't.org_unit_id', 't.ordinal', 't.election_date', 't.start_date', 't.end_date', 't.created_at', 't.version'] as const;
 
 export const toTermSpan = (t: Pick<TermRow, 'id' | 'ordinal' | 'election_date' | 'start_date' | 'end_date'>): TermSpan & { id: number } => ({
   id: t.id,
@@ -306,7 +307,7 @@ export async function findTermInScope(db: Kysely<Database>, scope: RosterScope, 
 /** Locks and returns every term of the village (FOR UPDATE, ids ascending): post and term writes check against these. */
 export async function lockVillageTerms(trx: Kysely<Database>, orgId: number): Promise<TermRow[]> {
   const r = await sql<TermRow>`
-    SELECT id, org_unit_id, ordinal, election_date, start_date, end_date, created_at
+    SELECT id, org_unit_id, ordinal, election_date, start_date, end_date, created_at, version
     FROM term WHERE org_unit_id = ${orgId} ORDER BY id FOR UPDATE`.execute(trx);
   return r.rows;
 }
@@ -315,7 +316,7 @@ export async function insertTerm(db: Kysely<Database>, v: { orgUnitId: number; o
   return db
     .insertInto('term')
     .values({ org_unit_id: v.orgUnitId, ordinal: v.ordinal, election_date: v.electionDate, start_date: v.startDate, end_date: v.endDate })
-    .returning(['id', 'org_unit_id', 'ordinal', 'election_date', 'start_date', 'end_date', 'created_at'])
+    .returning(['id', 'org_unit_id', 'ordinal', 'election_date', 'start_date', 'end_date', 'created_at', 'version'])
     .executeTakeFirstOrThrow();
 }
 
@@ -324,7 +325,7 @@ export async function updateTerm(db: Kysely<Database>, id: number, v: TermSpan) 
     .updateTable('term')
     .set({ ordinal: v.ordinal, election_date: v.electionDate, start_date: v.startDate, end_date: v.endDate })
     .where('id', '=', id)
-    .returning(['id', 'org_unit_id', 'ordinal', 'election_date', 'start_date', 'end_date', 'created_at'])
+    .returning(['id', 'org_unit_id', 'ordinal', 'election_date', 'start_date', 'end_date', 'created_at', 'version'])
     .executeTakeFirstOrThrow();
 }
 

@@ -34,6 +34,8 @@ export function apiFieldErrors(e: ApiError, rename: Record<string, string> = {})
 
 /** A form failure from an API error: messages next to fields when the API names them, else on top. */
 export function apiFormFail<K extends string>(key: K, e: ApiError, values: Record<string, string>, fieldFor: Record<string, string> = {}, rename: Record<string, string> = {}) {
+  const stale = conflictMessage(e);
+  if (stale) return formFail(e.status, key, { values, message: stale });
   const errors = apiFieldErrors(e, rename);
   const field = fieldFor[e.code];
   if (field && !errors[field]) errors[field] = e.message;
