@@ -77,3 +77,8 @@ export async function claimOrConflict(
   const now = reread ? await reread() : undefined;
   throw staleWrite(now?.version ?? (await currentVersion(db, table, id)) ?? expected, now ?? current, sent);
 }
+
+/** A row's columns under their API names (talk_date → talkDate), for staleWrite's comparison. */
+export function apiNames(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase()), v]));
+}
