@@ -160,14 +160,14 @@ describe(`items, checks and closing (${engineLabel()})`, () => {
     const closed = await send<ItemBody>('POST', `/api/decisions/items/${itemId}/close`);
     expect(closed.status).toBe(200);
     expect(closed.body.item.closed_at).not.toBeNull();
-    const edit = await send('PATCH', `/api/decisions/items/${itemId}`, { votesFor: 3 });
+    const edit = await send('PATCH', `/api/decisions/items/${itemId}`, { votesFor: 3, version: 1 });
     expect(edit.status).toBe(409);
     expect(edit.body.error.code).toBe('frozen');
     expect((await send('PUT', `/api/decisions/items/${itemId}/opinions`, { opinions: [] })).status).toBe(409);
     expect((await send('PUT', `/api/decisions/meetings/${meeting.meeting.id}/members`, { members: [] })).status).toBe(409);
     expect((await send('DELETE', `/api/decisions/items/${itemId}`)).status).toBe(409);
     // The implementation result may still be recorded.
-    expect((await send('PATCH', `/api/decisions/items/${itemId}`, { implementationResult: '已完工', implementationDate: '2021-09-30' })).status).toBe(200);
+    expect((await send('PATCH', `/api/decisions/items/${itemId}`, { implementationResult: '已完工', implementationDate: '2021-09-30', version: 1 })).status).toBe(200);
     const noReason = await send('POST', `/api/decisions/items/${itemId}/amendments`, { subject: '金额', correction: '应为 120,500 元', reason: '' });
     expect(noReason.status).toBe(400);
     const amended = await send<ItemBody>('POST', `/api/decisions/items/${itemId}/amendments`, { subject: '金额', correction: '应为 120,500 元', reason: '会议记录誊写笔误' });
