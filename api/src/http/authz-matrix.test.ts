@@ -99,7 +99,7 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/pledges/campaigns': { roles: ['org_office', 'inspector', 'auditor', 'secretary'] },
   'POST /api/pledges/campaigns': { roles: ['org_office', 'inspector'] },
   'GET /api/pledges/campaigns/:id': { roles: ['org_office', 'inspector', 'auditor', 'secretary'], scope: 'campaign' },
-  'PATCH /api/pledges/campaigns/:id': { roles: ['org_office', 'inspector'], scope: 'campaign' },
+  'PATCH /api/pledges/campaigns/:id': { roles: ['org_office', 'inspector'], scope: 'campaign', outBody: { title: '越权', version: 1 } },
   'POST /api/pledges/campaigns/:id/signers/preview': { roles: ['org_office', 'inspector'], scope: 'campaign' },
   'GET /api/pledges/campaigns/:id/candidates': { roles: ['org_office', 'inspector'], scope: 'campaign' },
   'POST /api/pledges/campaigns/:id/signers': { roles: ['org_office', 'inspector'], scope: 'campaign' },
