@@ -215,12 +215,12 @@ const ids = {} as Record<Scope, { in: number; out: number; inVillage: boolean }>
 let templateVersion: { in: number; out: number };
 let outVillage: number;
 
-/** Clones a row into another org (generic: every column copied, then overrides). */
+/** Clones a row into another org (generic: every column copied, then overrides; jsonb as an object for postgres.js). */
 async function cloneRow(table: string, id: number, overrides: Record<string, unknown>): Promise<number> {
   const r = await sql<{ id: number }>`
     INSERT INTO ${sql.table(table)} OVERRIDING SYSTEM VALUE
     SELECT (jsonb_populate_record(NULL::${sql.table(table)},
-      to_jsonb(x) || ${JSON.stringify({ ...overrides })}::jsonb || jsonb_build_object('id', nextval(pg_get_serial_sequence(${table}, 'id'))))).*
+      to_jsonb(x) || ${{ ...overrides }}::jsonb || jsonb_build_object('id', nextval(pg_get_serial_sequence(${table}, 'id'))))).*
     FROM ${sql.table(table)} x WHERE x.id = ${id}
     RETURNING id`.execute(t.handle.db);
   return r.rows[0]!.id;
