@@ -2,7 +2,10 @@
 // on both engines: on PGlite the requests queue on its one connection, on PostgreSQL they really race.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createOrg, createTestContext, createUserAndLogin, engineLabel, usingPostgres, type TestContext } from '../../testing/harness.ts';
+import ExcelJS from 'exceljs';
+import { IMPORT_COLUMNS } from './excel.ts';
 import { personBody } from './test-helpers.ts';
+import { TEST_ORIGIN } from '../../testing/harness.ts';
 
 let t: TestContext;
 let office: string;
@@ -220,4 +223,50 @@ describe(`writes follow the home org (${engineLabel()}) — finding 7`, () => {
     expect((await send(officeA, 'PATCH', `/api/people/${p.body.person.id}`, { phone: '13500000000', version: 1 })).status).toBe(200);
     expect((await send(officeA, 'PATCH', `/api/people/${p.body.person.id}`, { orgUnitId: villageB, version: 2 })).status).toBe(404);
   });
+
+  it('the roster import may add posts for them but not change their facts', async () => {
+    const p = await send<{ person: { id: number } }>(office, 'POST', '/api/people', personBody(villageB, { n: 470 }));
+    const id = p.body.person.id;
+    const first = await send(office, 'POST', '/api/posts', { personId: id, termId: termA, committee: 'residents', position: 'member', startDate: '2022-01-01', how: 'appointed' });
+    expect(first.status).toBe(201);
+    const stored = await t.handle.db.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const row = (phone: string) => ({
+      village: '甲村',
+      ordinal: 11,
+      electionDate: '2021-05-08',
+      name: stored.name,
+      gender: '男',
+      idNumber: stored.id_number,
+      birthDate: stored.birth_date,
+      ethnicity: '汉族',
+      politicalStatus: '中共党员',
+      partyJoinDate: '2005-07-01',
+      educationFullTime: '高中',
+      educationHighest: '大学专科',
+      phone,
+      isVeteran: '否',
+      committee: '党组织委员会',
+      position: '委员',
+      startDate: '2022-01-01',
+      how: '换届选举',
+    });
+    const preview = async (r: Record<string, string | number>) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('花名册');
+      ws.addRow(IMPORT_COLUMNS.map((c) => c.header));
+      ws.addRow(IMPORT_COLUMNS.map((c) => r[c.key] ?? null));
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(await wb.xlsx.writeBuffer())]), 'roster.xlsx');
+      const res = await t.app.request(`${TEST_ORIGIN}/api/roster/import/preview`, { method: 'POST', headers: { origin: TEST_ORIGIN, host: 'qingfeng.test', cookie: officeA }, body: form });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { ok: boolean; problems: { message: string }[] };
+    };
+    const changed = await preview(row('13611112222'));
+    expect(changed.ok).toBe(false);
+    expect(changed.problems.map((x) => x.message).join(' ')).toMatch(/所属单位不在您的管辖范围内.*电话/);
+    const same = await preview(row(stored.phone!));
+    expect(same.problems).toEqual([]);
+    expect(same.ok).toBe(true);
+  });
 });
+
