@@ -379,3 +379,19 @@ describe(`attachments (${engineLabel()})`, () => {
     expect((await call(t.app, 'GET', `/api/attachments/${list[0]!.id}`, { cookie: otherSecretary })).status).toBe(404);
   });
 });
+
+describe(`lost updates (${engineLabel()}) — issue 11 finding 6`, () => {
+  it('two edits of a meeting or an item from the same version: one is saved, the other answers 409 and is not audited', async () => {
+    const m = await subdistrictMeeting('2021-07-01', 3, 3);
+    const id = m.meeting.id;
+    const [a, b] = await Promise.all([send('PATCH', `/api/decisions/meetings/${id}`, { place: '甲会议室', version: 1 }), send('PATCH', `/api/decisions/meetings/${id}`, { chair: '乙主持', version: 1 })]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const events = await t.handle.db.selectFrom('audit_event').select('id').where('kind', '=', 'decision.meeting_updated').where('object_id', '=', String(id)).execute();
+    expect(events).toHaveLength(1);
+    const itemId = await item(id, { category: 'major_project', title: '并发议题', votingMethod: 'show_of_hands', votesFor: 3, votesAgainst: 0, votesAbstain: 0, outcome: 'adopted' });
+    const [c, d] = await Promise.all([send('PATCH', `/api/decisions/items/${itemId}`, { title: '改名一', version: 1 }), send('PATCH', `/api/decisions/items/${itemId}`, { title: '改名二', version: 1 })]);
+    expect([c.status, d.status].sort()).toEqual([200, 409]);
+    const missing = await send('PATCH', `/api/decisions/items/${itemId}`, { title: '无版本' });
+    expect(missing.status).toBe(400);
+  });
+});

@@ -24,7 +24,8 @@ describe('conflictMessage', () => {
   it('keeps the typed values in the failed form', () => {
     const r = apiFail('person', stale, { phone: '13999999999' });
     expect(r.status).toBe(409);
-    expect(r.data.person.values).toEqual({ phone: '13999999999' });
+    // With the version now saved: the form's hidden field takes it, so saving again overwrites knowingly.
+    expect(r.data.person.values).toEqual({ phone: '13999999999', version: '3' });
     expect(r.data.person.message).toContain('电话：现为「13700000001」');
   });
 });

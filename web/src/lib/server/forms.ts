@@ -20,7 +20,7 @@ export function formFail<K extends string>(status: number, key: K, state: Partia
  */
 export function apiFail<K extends string>(key: K, e: ApiError, values: Record<string, string>, fieldFor: Record<string, string> = {}) {
   const stale = conflictMessage(e);
-  if (stale) return formFail(e.status, key, { values, message: stale });
+  if (stale) return formFail(e.status, key, { values: withCurrentVersion(e, values), message: stale });
   const errors = e.fieldErrors();
   const field = fieldFor[e.code];
   if (field) errors[field] = e.message;
@@ -58,4 +58,14 @@ export function conflictMessage(e: ApiError, labels: Record<string, string> = {}
   const changed = (e.details as { changed?: Record<string, unknown> } | undefined)?.changed ?? {};
   const parts = Object.entries(changed).map(([k, v]) => `${Object.hasOwn(labels, k) ? labels[k] : (CHANGED_LABELS.get(k) ?? k)}：现为「${shown(v)}」`);
   return `该记录在您打开页面后已被他人修改并保存。${parts.length ? `与您填写不同的已保存内容——${parts.join('；')}。` : ''}您填写的内容仍在表单中：请核对后再次保存（将以您的填写为准），或取消。`;
+}
+
+/**
+ * The values to send back after a 409: the user's input plus the version now saved. A failed action
+ * does not reload the page's data under `use:enhance`, so each form's hidden `version` field prefers
+ * this one; saving again then overwrites knowingly instead of failing once more.
+ */
+export function withCurrentVersion(e: ApiError, values: Record<string, string>): Record<string, string> {
+  const version = (e.details as { version?: unknown } | undefined)?.version;
+  return typeof version === 'number' ? { ...values, version: String(version) } : values;
 }

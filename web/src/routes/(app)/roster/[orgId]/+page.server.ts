@@ -4,7 +4,7 @@ import { ok, toApiError } from '$lib/api';
 import { positiveInt, text } from '$lib/forms';
 import { serverApi } from '$lib/server/api';
 import { setFlash } from '$lib/server/flash';
-import { conflictMessage, formFail } from '$lib/server/forms';
+import { conflictMessage, formFail, withCurrentVersion } from '$lib/server/forms';
 import { apiFieldErrors, idParam } from '$lib/server/roster';
 import { committeeName, inTreeOrder, ISO_DATE, positionLabel } from '$lib/roster';
 
@@ -54,7 +54,7 @@ export const actions: Actions = {
     if (!res.ok) {
       const e = await toApiError(res);
       const stale = conflictMessage(e);
-      if (stale) return formFail(e.status, 'end', { values, message: stale });
+      if (stale) return formFail(e.status, 'end', { values: withCurrentVersion(e, values), message: stale });
       // Ending on the start day (end_on_start_day): the message says "如系误录…", and the dialog offers deleting it.
       const fieldErrors = apiFieldErrors(e, { startDate: 'endDate' });
       return formFail(e.status, 'end', { errors: fieldErrors, values, message: Object.keys(fieldErrors).length ? null : e.message });

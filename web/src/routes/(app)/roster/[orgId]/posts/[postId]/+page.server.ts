@@ -6,7 +6,7 @@ import { positiveInt, text } from '$lib/forms';
 import { serverApi } from '$lib/server/api';
 import { setFlash } from '$lib/server/flash';
 import { requireRole } from '$lib/server/guard';
-import { conflictMessage, formFail } from '$lib/server/forms';
+import { conflictMessage, formFail, withCurrentVersion } from '$lib/server/forms';
 import { apiFieldErrors, idParam } from '$lib/server/roster';
 import { committeeName, ISO_DATE, ROSTER_EDITORS, positionLabel } from '$lib/roster';
 
@@ -60,7 +60,7 @@ export const actions: Actions = {
     if (!res.ok) {
       const e = await toApiError(res);
       const stale = conflictMessage(e, { committee: '班子', position: '职务' });
-      if (stale) return formFail(e.status, 'save', { values, message: stale });
+      if (stale) return formFail(e.status, 'save', { values: withCurrentVersion(e, values), message: stale });
       const fieldErrors = apiFieldErrors(e, { position: 'post', committee: 'post' });
       return formFail(e.status, 'save', { errors: fieldErrors, values, message: Object.keys(fieldErrors).length ? null : e.message });
     }
