@@ -13,7 +13,7 @@ import { openTestDatabase, testEngine } from './testing.ts';
 type ColumnList = { [T in keyof Database]-?: { [C in keyof Database[T]]-?: true } };
 
 const EXPECTED: ColumnList = {
-  org_unit: { id: true, parent_id: true, kind: true, name: true, path: true, sort_order: true, active: true, created_at: true },
+  org_unit: { id: true, parent_id: true, kind: true, name: true, path: true, sort_order: true, active: true, created_at: true, version: true },
   app_user: {
     id: true,
     username: true,
@@ -27,6 +27,7 @@ const EXPECTED: ColumnList = {
     password_changed_at: true,
     created_at: true,
     updated_at: true,
+    version: true,
   },
   session: { id: true, user_id: true, secret_hash: true, created_at: true, last_verified_at: true, ip: true, user_agent: true },
   audit_event: {
@@ -72,8 +73,9 @@ const EXPECTED: ColumnList = {
     investigation_case_number: true,
     created_at: true,
     updated_at: true,
+    version: true,
   },
-  term: { id: true, org_unit_id: true, ordinal: true, election_date: true, start_date: true, end_date: true, created_at: true },
+  term: { id: true, org_unit_id: true, ordinal: true, election_date: true, start_date: true, end_date: true, created_at: true, version: true },
   post: {
     id: true,
     person_id: true,
@@ -87,6 +89,7 @@ const EXPECTED: ColumnList = {
     how: true,
     eligibility_override: true,
     created_at: true,
+    version: true,
   },
   document: {
     id: true,
@@ -120,6 +123,7 @@ const EXPECTED: ColumnList = {
     created_by: true,
     created_at: true,
     updated_at: true,
+    version: true,
   },
   talk_participant: { talk_id: true, person_id: true },
   sanction: {
@@ -144,8 +148,9 @@ const EXPECTED: ColumnList = {
     created_by: true,
     created_at: true,
     updated_at: true,
+    version: true,
   },
-  decision_meeting: { id: true, org_unit_id: true, kind: true, held_on: true, held_time: true, place: true, chair: true, recorder: true, notes: true, created_by: true, created_at: true, updated_at: true },
+  decision_meeting: { id: true, org_unit_id: true, kind: true, held_on: true, held_time: true, place: true, chair: true, recorder: true, notes: true, created_by: true, created_at: true, updated_at: true, version: true },
   decision_member: { id: true, meeting_id: true, person_id: true, name: true, title: true, role: true, is_principal: true, attendance: true, absence_reason: true, sort_order: true },
   decision_item: {
     id: true,
@@ -172,6 +177,7 @@ const EXPECTED: ColumnList = {
     created_by: true,
     created_at: true,
     updated_at: true,
+    version: true,
   },
   decision_opinion: { id: true, item_id: true, member_id: true, position: true, opinion: true, remark: true },
   decision_recusal: { id: true, item_id: true, member_id: true, reason: true },
@@ -192,6 +198,7 @@ const EXPECTED: ColumnList = {
     created_by: true,
     created_at: true,
     updated_at: true,
+    version: true,
   },
   pledge_campaign: {
     id: true,
@@ -204,6 +211,7 @@ const EXPECTED: ColumnList = {
     created_by: true,
     created_at: true,
     updated_at: true,
+    version: true,
   },
   pledge_signer: { campaign_id: true, person_id: true, added_at: true, added_by: true },
   pledge_link: {

@@ -24,6 +24,8 @@ export interface OrgUnitTable {
   sort_order: Generated<number>;
   active: Generated<boolean>;
   created_at: CreatedAt;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface AppUserTable {
@@ -39,6 +41,8 @@ export interface AppUserTable {
   password_changed_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface SessionTable {
@@ -154,6 +158,8 @@ export interface PersonTable {
   investigation_case_number: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface TermTable {
@@ -164,6 +170,8 @@ export interface TermTable {
   start_date: DateString;
   end_date: DateString | null;
   created_at: CreatedAt;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface PostTable {
@@ -180,6 +188,8 @@ export interface PostTable {
   /** Added although the person was not eligible (domain.md §3): the override's written reason. */
   eligibility_override: Generated<string | null>;
   created_at: CreatedAt;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface DocumentTable {
@@ -268,6 +278,8 @@ export interface DecisionMeetingTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface DecisionMemberTable {
@@ -308,6 +320,8 @@ export interface DecisionItemTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface DecisionOpinionTable {
@@ -424,6 +438,8 @@ export interface TalkTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface TalkParticipantTable {
@@ -456,6 +472,8 @@ export interface SanctionTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 // ---- integrity pledges (廉洁自律承诺书, domain.md §7) ----
@@ -484,6 +502,8 @@ export interface PledgeTemplateVersionTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface PledgeCampaignTable {
@@ -498,6 +518,8 @@ export interface PledgeCampaignTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
+  version: Generated<number>;
 }
 
 export interface PledgeSignerTable {

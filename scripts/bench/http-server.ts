@@ -24,6 +24,8 @@ export interface HttpTargets {
   /** For the single-process comparison (PostgreSQL only): the scratch database's URL. */
   databaseUrl: string | null;
   paths: { list: string; roster: string; report: string; pdf: string; write: string };
+  /** People the write round-robins over (each PATCH names the version it expects: finding 6). */
+  writePeople: number[];
   rawPaths: { cheap: string; list: string; roster: string; report: string; pdf: string; write: string };
   data: { villages: number; posts: number };
 }
@@ -45,6 +47,7 @@ const sd = (await sql<{ id: number; path: string }>`SELECT id, path FROM org_uni
 const village = (await sql<{ id: number; path: string }>`SELECT id, path FROM org_unit WHERE parent_id = ${sd.id} ORDER BY id LIMIT 1`.execute(db)).rows[0]!;
 const person = (await sql<{ id: number }>`SELECT id FROM person WHERE org_unit_id = ${village.id} ORDER BY id LIMIT 1`.execute(db)).rows[0]!;
 const asOf = data.asOf;
+const writePeople = (await sql<{ id: number }>`SELECT pe.id FROM person pe JOIN org_unit o ON o.id = pe.org_unit_id WHERE o.path LIKE ${`${sd.path}%`} ORDER BY pe.id LIMIT 2000`.execute(db)).rows.map((r) => r.id);
 
 const bare = new Hono().get('/hello', (c) => c.json({ ok: true }));
 
@@ -108,6 +111,7 @@ const targets: HttpTargets = {
     pdf: `/api/orgs/${village.id}/roster.pdf?asOf=${asOf}`,
     write: `/api/people/${person.id}`,
   },
+  writePeople,
   rawPaths: { cheap: '/cheap', list: '/list', roster: '/roster', report: '/report', pdf: '/pdf', write: '/write' },
   data: { villages: data.villages, posts: data.posts },
 };

@@ -213,15 +213,30 @@ export async function benchHttp(engine: 'pglite' | 'postgresql', pgServer: strin
 
     log(`${engine}: http — write …`);
     let n = 0;
-    const phoneBody = () => JSON.stringify({ phone: `139${String(n++ % 1e8).padStart(8, '0')}` });
-    const write = (label: string, url: string, headers: Record<string, string>): Target => ({
+    // Ours round-robins over many people, each PATCH naming the version it expects (one more per
+    // write sent; with more people than connections no two requests in flight share a person).
+    const versions = new Map<number, number>();
+    const phoneBody = () => ({ phone: `139${String(n++ % 1e8).padStart(8, '0')}` });
+    const versionedWrite = (req: { path?: string }) => {
+      const id = t.writePeople[n % t.writePeople.length]!;
+      const version = (versions.get(id) ?? 0) + 1;
+      versions.set(id, version);
+      return { ...req, path: `/api/people/${id}`, body: JSON.stringify({ ...phoneBody(), version }) };
+    };
+    const write = (label: string, url: string, headers: Record<string, string>, versioned: boolean): Target => ({
       label,
       opts: {
         url,
-        requests: [{ method: 'PATCH', headers: { 'content-type': 'application/json', origin: url.replace(/(https?:\/\/[^/]+).*/, '$1'), ...headers }, setupRequest: (req) => ({ ...req, body: phoneBody() }) }],
+        requests: [
+          {
+            method: 'PATCH',
+            headers: { 'content-type': 'application/json', origin: url.replace(/(https?:\/\/[^/]+).*/, '$1'), ...headers },
+            setupRequest: (req) => (versioned ? versionedWrite(req) : { ...req, body: JSON.stringify(phoneBody()) }),
+          },
+        ],
       },
     });
-    const [w, wRaw] = (await measure([write('ours', `${app}${t.paths.write}`, signedIn), write('raw UPDATE + audit', `${raw}${t.rawPaths.write}`, {})], o)) as [
+    const [w, wRaw] = (await measure([write('ours', `${app}${t.paths.write}`, signedIn, true), write('raw UPDATE + audit', `${raw}${t.rawPaths.write}`, {}, false)], o)) as [
       { label: string; rps: number; p99: number },
       { label: string; rps: number; p99: number },
     ];

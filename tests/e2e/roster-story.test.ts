@@ -484,6 +484,31 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     expect(await page.locator('tbody tr').nth(1).innerText()).toContain('2018-05-09');
   });
 
+  it('says so when someone saved the record meanwhile, names the change and keeps the input (issue 11 finding 6)', async () => {
+    const other = await ctx.newPage();
+    for (const p of [page, other]) {
+      await p.goto(`${server.url}/roster/${villageId}/terms`);
+      await p.getByRole('link', { name: '编辑第10届' }).click();
+      await p.locator('#edit-electionDate').waitFor();
+    }
+    // The other tab saves first.
+    await other.locator('#edit-electionDate').fill('2018-05-08');
+    await other.getByRole('button', { name: '保存', exact: true }).click();
+    await other.getByText('已保存第10届').waitFor();
+    await other.close();
+    // This tab still holds the version it opened: refused, with the saved value named and the input kept.
+    await page.locator('#edit-electionDate').fill('2018-05-07');
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await page.getByText('已被他人修改').waitFor();
+    expect(await page.getByText('换届日期：现为「2018-05-08」').count()).toBe(1);
+    expect(await page.locator('#edit-electionDate').inputValue()).toBe('2018-05-07');
+    await shot(page, '3-21-terms-conflict');
+    // Saving again now overwrites knowingly.
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await page.getByText('已保存第10届').waitFor();
+    expect(await page.locator('tbody tr').nth(1).innerText()).toContain('2018-05-07');
+  });
+
   it('lets a secretary read only the own village, with ID numbers masked', async () => {
     const sec = await browser.newContext({ locale: 'zh-CN', ...PHONE });
     const p = await sec.newPage();

@@ -132,11 +132,11 @@ describe(`audit log (${engineLabel()})`, () => {
     const start = t.clock.now();
     const a1 = await createOrgVia(admin, t.rootOrgId, 'village', '筛选一村');
     t.clock.advance(60_000);
-    await call(t.app, 'PATCH', `/api/orgs/${a1.id}`, { cookie: admin, json: { name: '筛选一村改' } });
+    await call(t.app, 'PATCH', `/api/orgs/${a1.id}`, { cookie: admin, json: { name: '筛选一村改', version: 1 } });
     t.clock.advance(60_000);
     const a2 = await createOrgVia(admin, t.rootOrgId, 'village', '筛选二村');
     t.clock.advance(60_000);
-    await call(t.app, 'PATCH', `/api/orgs/${a2.id}`, { cookie: admin, json: { name: '筛选二村改' } });
+    await call(t.app, 'PATCH', `/api/orgs/${a2.id}`, { cookie: admin, json: { name: '筛选二村改', version: 1 } });
     const end = t.clock.now();
 
     const byObject = await list(auditor, `?objectType=org_unit&objectId=${a1.id}`);

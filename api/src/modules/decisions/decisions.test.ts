@@ -160,14 +160,14 @@ describe(`items, checks and closing (${engineLabel()})`, () => {
     const closed = await send<ItemBody>('POST', `/api/decisions/items/${itemId}/close`);
     expect(closed.status).toBe(200);
     expect(closed.body.item.closed_at).not.toBeNull();
-    const edit = await send('PATCH', `/api/decisions/items/${itemId}`, { votesFor: 3 });
+    const edit = await send('PATCH', `/api/decisions/items/${itemId}`, { votesFor: 3, version: 1 });
     expect(edit.status).toBe(409);
     expect(edit.body.error.code).toBe('frozen');
     expect((await send('PUT', `/api/decisions/items/${itemId}/opinions`, { opinions: [] })).status).toBe(409);
     expect((await send('PUT', `/api/decisions/meetings/${meeting.meeting.id}/members`, { members: [] })).status).toBe(409);
     expect((await send('DELETE', `/api/decisions/items/${itemId}`)).status).toBe(409);
     // The implementation result may still be recorded.
-    expect((await send('PATCH', `/api/decisions/items/${itemId}`, { implementationResult: '已完工', implementationDate: '2021-09-30' })).status).toBe(200);
+    expect((await send('PATCH', `/api/decisions/items/${itemId}`, { implementationResult: '已完工', implementationDate: '2021-09-30', version: 1 })).status).toBe(200);
     const noReason = await send('POST', `/api/decisions/items/${itemId}/amendments`, { subject: '金额', correction: '应为 120,500 元', reason: '' });
     expect(noReason.status).toBe(400);
     const amended = await send<ItemBody>('POST', `/api/decisions/items/${itemId}/amendments`, { subject: '金额', correction: '应为 120,500 元', reason: '会议记录誊写笔误' });
@@ -377,5 +377,21 @@ describe(`attachments (${engineLabel()})`, () => {
     expect((await upload(target, png, 'x.png', otherSecretary)).status).toBe(404);
     const list = await t.handle.db.selectFrom('attachment').select('id').where('owner_id', '=', target).execute();
     expect((await call(t.app, 'GET', `/api/attachments/${list[0]!.id}`, { cookie: otherSecretary })).status).toBe(404);
+  });
+});
+
+describe(`lost updates (${engineLabel()}) — issue 11 finding 6`, () => {
+  it('two edits of a meeting or an item from the same version: one is saved, the other answers 409 and is not audited', async () => {
+    const m = await subdistrictMeeting('2021-07-01', 3, 3);
+    const id = m.meeting.id;
+    const [a, b] = await Promise.all([send('PATCH', `/api/decisions/meetings/${id}`, { place: '甲会议室', version: 1 }), send('PATCH', `/api/decisions/meetings/${id}`, { chair: '乙主持', version: 1 })]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const events = await t.handle.db.selectFrom('audit_event').select('id').where('kind', '=', 'decision.meeting_updated').where('object_id', '=', String(id)).execute();
+    expect(events).toHaveLength(1);
+    const itemId = await item(id, { category: 'major_project', title: '并发议题', votingMethod: 'show_of_hands', votesFor: 3, votesAgainst: 0, votesAbstain: 0, outcome: 'adopted' });
+    const [c, d] = await Promise.all([send('PATCH', `/api/decisions/items/${itemId}`, { title: '改名一', version: 1 }), send('PATCH', `/api/decisions/items/${itemId}`, { title: '改名二', version: 1 })]);
+    expect([c.status, d.status].sort()).toEqual([200, 409]);
+    const missing = await send('PATCH', `/api/decisions/items/${itemId}`, { title: '无版本' });
+    expect(missing.status).toBe(400);
   });
 });

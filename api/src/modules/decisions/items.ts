@@ -9,6 +9,7 @@ import { allow, currentUser } from '../../http/guard.ts';
 import { dbId, idParam, isoDate, v } from '../../http/validate.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
+import { apiNames, claimOrConflict, versionField } from '../../http/versioned.ts';
 import { isVillageKind } from '../orgs/rules.ts';
 import { DECISION_READERS, DECISION_WRITERS, frozenProblem, opinionListProblem, STEP_LABELS } from './rules.ts';
 import { scopeOf } from './meetings.ts';
@@ -42,6 +43,7 @@ const itemCreate = z
   .strict();
 const itemPatch = z.object(itemFields).partial().strict();
 type ItemInput = z.infer<typeof itemPatch>;
+const itemPatchVersioned = itemPatch.extend({ version: versionField }).strict();
 
 /** After closing only these may still be filled in (the trigger allows the same). */
 const OPEN_AFTER_CLOSING = new Set(['implementationResult', 'implementationDate']);
@@ -158,11 +160,12 @@ export const itemRoutes = new Hono<AppEnv>()
     if (!found) throw notFound('议题不存在');
     return c.json(found);
   })
-  .patch('/:id', allow(...DECISION_WRITERS), v('param', idParam), v('json', itemPatch), async (c) => {
+  .patch('/:id', allow(...DECISION_WRITERS), v('param', idParam), v('json', itemPatchVersioned), async (c) => {
     const { id } = c.req.valid('param');
-    const body = c.req.valid('json');
+    const { version, ...body } = c.req.valid('json');
     await inTransaction(c, async (trx, audit, now) => {
       const item = await itemForWrite(trx, scopeOf(c), id);
+      await claimOrConflict(trx, 'decision_item', id, version, apiNames(item) as { version: number }, body);
       const fields = Object.keys(body);
       if (item.closed_at && fields.some((f) => !OPEN_AFTER_CLOSING.has(f))) refuseFrozen(item);
       if (body.deferredFromItemId != null) {

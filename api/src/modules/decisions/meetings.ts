@@ -9,6 +9,7 @@ import { allow, currentUser } from '../../http/guard.ts';
 import { dbId, idParam, isoDate, pagination, v } from '../../http/validate.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
+import { apiNames, claimOrConflict, versionField } from '../../http/versioned.ts';
 import { DECISION_READERS, DECISION_WRITERS, MEETING_KIND_LABELS, meetingKindsFor } from './rules.ts';
 import * as q from './queries.ts';
 
@@ -35,7 +36,7 @@ const meetingFields = {
   notes: text(2000).optional(),
 };
 const meetingCreate = z.object(meetingFields).strict();
-const meetingPatch = z.object(meetingFields).omit({ orgUnitId: true }).partial().strict();
+const meetingPatch = z.object(meetingFields).omit({ orgUnitId: true }).partial().extend({ version: versionField }).strict();
 
 const memberInput = z
   .object({
@@ -135,10 +136,11 @@ export const meetingRoutes = new Hono<AppEnv>()
   })
   .patch('/:id', allow(...DECISION_WRITERS), v('param', idParam), v('json', meetingPatch), async (c) => {
     const { id } = c.req.valid('param');
-    const body = c.req.valid('json');
+    const { version, ...body } = c.req.valid('json');
     await inTransaction(c, async (trx, audit, now) => {
       const m = await q.findMeetingForWrite(trx, scopeOf(c), id);
       if (!m) throw notFound('会议不存在');
+      await claimOrConflict(trx, 'decision_meeting', id, version, apiNames(m) as { version: number }, body);
       if (await q.meetingHasClosedItems(trx, id)) throw frozenError();
       if (body.kind !== undefined) await checkKind(m.org_kind, body.kind);
       const values: Partial<q.MeetingValues> = {

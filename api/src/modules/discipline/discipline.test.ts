@@ -148,16 +148,23 @@ describe(`corrections (${engineLabel()})`, () => {
   it('corrects a talk and a sanction only with a reason, recomputing derived dates, audited', async () => {
     const r = await talk({ kind: 'reminder', date: '2020-05-01', subjectPersonId: outsider, topic: '待更正' });
     const body = { kind: 'admonishment', date: '2020-05-02', subjectPersonId: outsider, leaderName: '王书记', topic: '更正后' };
-    expect((await send('PUT', `/api/talks/${r.body.id}`, body)).status).toBe(400);
-    expect((await send('PUT', `/api/talks/${r.body.id}`, { ...body, reason: '登记时类别有误' })).status).toBe(200);
+    expect((await send('PUT', `/api/talks/${r.body.id}`, { ...body, version: 1 })).status).toBe(400);
+    expect((await send('PUT', `/api/talks/${r.body.id}`, { ...body, reason: '登记时类别有误', version: 1 })).status).toBe(200);
     const got = await get<{ talk: { kind: string; influence_end: string; topic: string } }>(`/api/talks/${r.body.id}`);
     expect(got.body.talk).toMatchObject({ kind: 'admonishment', influence_end: '2020-11-02', topic: '更正后' });
     const s = await sanction({ personId: outsider, system: 'party', type: 'warning', decisionDate: '2020-03-01', effectiveDate: '2020-03-01' });
-    const fix = { system: 'party', type: 'serious_warning', violation: 'work', authority: '街道纪工委', decisionDate: '2020-03-01', effectiveDate: '2020-03-02', reason: '处分种类录入错误' };
+    const fix = { system: 'party', type: 'serious_warning', violation: 'work', authority: '街道纪工委', decisionDate: '2020-03-01', effectiveDate: '2020-03-02', reason: '处分种类录入错误', version: 1 };
     expect((await send('PUT', `/api/sanctions/${s.body.id}`, fix)).status).toBe(200);
     const fixed = await get<{ sanction: { type: string; influence_end: string } }>(`/api/sanctions/${s.body.id}`);
     expect(fixed.body.sanction).toMatchObject({ type: 'serious_warning', influence_end: '2021-09-02' });
+    // A second correction made from the version read before the first one is refused (finding 6): no write, no audit.
+    const staleTalk = await send<{ error: { code: string } }>('PUT', `/api/talks/${r.body.id}`, { ...body, topic: '过期表单', reason: '再次更正', version: 1 });
+    expect(staleTalk.status).toBe(409);
+    expect(staleTalk.body.error.code).toBe('conflict');
+    expect((await send('PUT', `/api/sanctions/${s.body.id}`, { ...fix, violation: 'life', version: 1 })).status).toBe(409);
     const events = await t.handle.db.selectFrom('audit_event').select('details').where('kind', 'in', ['talk.updated', 'sanction.updated']).execute();
+    const mine = await t.handle.db.selectFrom('audit_event').select('id').where('kind', 'in', ['talk.updated', 'sanction.updated']).where('object_id', 'in', [String(r.body.id), String(s.body.id)]).execute();
+    expect(mine).toHaveLength(2);
     expect(events.map((e) => e.details.reason)).toEqual(expect.arrayContaining(['登记时类别有误', '处分种类录入错误']));
     // Out of the year counted below: 2020.
     expect((await send('DELETE', `/api/talks/${r.body.id}`, { reason: '误登记' })).status).toBe(200);

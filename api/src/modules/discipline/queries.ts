@@ -187,6 +187,7 @@ const talkColumns = [
   't.influence_end',
   't.created_at',
   't.updated_at',
+  't.version',
 ] as const;
 
 function talkBase(db: Kysely<Database>, scopePath: string) {
@@ -286,6 +287,7 @@ export async function setSanctionStatus(
 
 const sanctionColumns = [
   's.id',
+  's.version',
   's.person_id',
   'pe.name as person_name',
   'pe.category as person_category',

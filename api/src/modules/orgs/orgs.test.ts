@@ -93,14 +93,14 @@ describe(`org units (${engineLabel()})`, () => {
 
   it('renames, with an audit event naming the old and new name', async () => {
     const v = await createOk(adminA, a.id, 'village', '旧名村');
-    const res = await call(t.app, 'PATCH', `/api/orgs/${v.id}`, { cookie: adminA, json: { name: '新名村' } });
+    const res = await call(t.app, 'PATCH', `/api/orgs/${v.id}`, { cookie: adminA, json: { name: '新名村', version: 1 } });
     expect(res.status).toBe(200);
     expect((await org(v.id)).name).toBe('新名村');
     const events = await eventsFor(v.id);
     expect(events.map((e) => e.kind)).toEqual(['org.created', 'org.renamed']);
     expect(events[1]!.details).toEqual({ from: '旧名村', to: '新名村' });
     // Renaming to the same name changes nothing and records nothing.
-    expect((await call(t.app, 'PATCH', `/api/orgs/${v.id}`, { cookie: adminA, json: { name: '新名村' } })).status).toBe(200);
+    expect((await call(t.app, 'PATCH', `/api/orgs/${v.id}`, { cookie: adminA, json: { name: '新名村', version: 2 } })).status).toBe(200);
     expect(await eventsFor(v.id)).toHaveLength(2);
   });
 
@@ -180,7 +180,7 @@ describe(`org units (${engineLabel()})`, () => {
     const inA = await createOk(adminA, a.id, 'village', '甲村');
     const attempts: [string, string, unknown?][] = [
       ['GET', `/api/orgs/${inB.id}`],
-      ['PATCH', `/api/orgs/${inB.id}`, { name: '被改名' }],
+      ['PATCH', `/api/orgs/${inB.id}`, { name: '被改名', version: 1 }],
       ['POST', `/api/orgs/${inB.id}/move`, { parentId: a.id }],
       ['POST', `/api/orgs/${inA.id}/move`, { parentId: b.id }],
       ['POST', `/api/orgs/${inB.id}/deactivate`],

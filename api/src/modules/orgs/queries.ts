@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, OrgKind } from '@qingfeng/db';
 import { childPath } from './rules.ts';
 
-const orgColumns = ['id', 'parent_id', 'kind', 'name', 'path', 'sort_order', 'active'] as const;
+const orgColumns = ['id', 'parent_id', 'kind', 'name', 'path', 'sort_order', 'active', 'version'] as const;
 
 /** Tree order: parents before children, siblings by id numerically ('/1/2/' before '/1/10/', unlike text order). */
 export const treeOrder = sql<number[]>`string_to_array(btrim(path, '/'), '/')::int[]`;

@@ -6,12 +6,13 @@ import { allow, ALL_ROLES, currentUser } from '../../http/guard.ts';
 import { dbId, idParam, v } from '../../http/validate.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
+import { claimOrConflict, staleWrite, versionField } from '../../http/versioned.ts';
 import { canContain, depthOf, inScope, ORG_KIND_LABELS } from './rules.ts';
 import * as q from './queries.ts';
 
 const name = z.string().trim().min(1, '名称不能为空').max(60, '名称最多 60 个字符');
 const createBody = z.object({ parentId: dbId, kind: z.enum(ORG_KINDS), name });
-const renameBody = z.object({ name });
+const renameBody = z.object({ name, version: versionField });
 const moveBody = z.object({ parentId: dbId });
 
 export const orgRoutes = new Hono<AppEnv>()
@@ -46,11 +47,15 @@ export const orgRoutes = new Hono<AppEnv>()
   .patch('/:id', allow('admin'), v('param', idParam), v('json', renameBody), async (c) => {
     const user = currentUser(c);
     const { id } = c.req.valid('param');
-    const { name: newName } = c.req.valid('json');
+    const { name: newName, version } = c.req.valid('json');
     await inTransaction(c, async (trx, audit) => {
       const org = await q.findOrgInScope(trx, user.orgPath, id);
       if (!org) throw notFound('组织不存在');
-      if (org.name === newName) return;
+      if (org.name === newName) {
+        if (org.version !== version) throw staleWrite(org.version, org, { name: newName });
+        return;
+      }
+      await claimOrConflict(trx, 'org_unit', id, version, org, { name: newName }, () => q.findOrgInScope(trx, user.orgPath, id));
       await q.renameOrg(trx, id, newName);
       await audit({ kind: 'org.renamed', objectType: 'org_unit', objectId: id, orgUnitId: id, details: { from: org.name, to: newName } });
     });

@@ -8,6 +8,7 @@ import { allow, currentUser } from '../../http/guard.ts';
 import { dbId, idParam, isoDate, pagination, v } from '../../http/validate.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
+import { claimOrConflict, staleWrite, versionField } from '../../http/versioned.ts';
 import { deliverPdf } from '../../pdf/deliver.ts';
 import { generateSecureRandomString } from '../../auth/tokens.ts';
 import { sha256Hex } from '../../pdf/hash.ts';
@@ -40,8 +41,9 @@ const patchBody = z
     /** A newer published version of the same template: everyone signed before must sign again. */
     templateVersionId: dbId.optional(),
     closed: z.boolean().optional(),
+    version: versionField,
   })
-  .refine((b) => Object.keys(b).length > 0, '没有要修改的内容');
+  .refine((b) => Object.keys(b).some((k) => k !== 'version'), '没有要修改的内容');
 const filterBody = z.object({
   committeeMembers: z.enum(['all', 'party', 'residents', 'principals']).optional(),
   categories: z.array(z.enum(PERSON_CATEGORIES)).max(PERSON_CATEGORIES.length).optional(),
@@ -127,9 +129,11 @@ export const campaignRoutes = new Hono<AppEnv>()
   })
   .patch('/:id', allow(...PLEDGE_RUNNERS), v('param', idParam), v('json', patchBody), async (c) => {
     const user = currentUser(c);
-    const body = c.req.valid('json');
+    const { version, ...body } = c.req.valid('json');
     const campaign = await campaignFor(c, c.req.valid('param').id);
     assertManages(user, campaign);
+    const seen = (r: q.CampaignRow) => ({ title: r.title, dueDate: r.dueDate, templateVersionId: r.templateVersionId, closed: r.closedAt !== null, version: r.version });
+    if (campaign.version !== version) throw staleWrite(campaign.version, seen(campaign), body);
     if (body.dueDate && body.dueDate < campaign.startDate) throw badRequest('bad_dates', '截止日期不能早于开始日期');
     if (body.templateVersionId !== undefined && body.templateVersionId !== campaign.templateVersionId) {
       const next = await q.findVersion(c.get('db'), user.orgPath, body.templateVersionId);
@@ -138,6 +142,10 @@ export const campaignRoutes = new Hono<AppEnv>()
       if (next.versionNo < campaign.versionNo) throw badRequest('bad_version', '只能改用更新的版本');
     }
     await inTransaction(c, async (trx, audit, now) => {
+      await claimOrConflict(trx, 'pledge_campaign', campaign.id, version, seen(campaign), body, async () => {
+        const after = await q.findCampaign(trx, user.orgPath, campaign.id);
+        return after && seen(after);
+      });
       await q.updateCampaign(trx, campaign.id, {
         ...(body.title !== undefined && { title: body.title }),
         ...(body.dueDate !== undefined && { dueDate: body.dueDate }),

@@ -109,9 +109,9 @@ describe(`pledges (${engineLabel()})`, () => {
     templateId = created.id;
     v1 = created.versionId;
     // A draft can be edited.
-    await json(await call(t.app, 'PUT', `/api/pledges/templates/${templateId}/versions/${v1}`, { cookie: office, json: { title: '廉洁自律承诺书', paragraphs: TEXT } }), 200);
+    await json(await call(t.app, 'PUT', `/api/pledges/templates/${templateId}/versions/${v1}`, { cookie: office, json: { title: '廉洁自律承诺书', paragraphs: TEXT, version: 1 } }), 200);
     await json(await call(t.app, 'POST', `/api/pledges/templates/${templateId}/versions/${v1}/publish`, { cookie: office }), 200);
-    const put = await call(t.app, 'PUT', `/api/pledges/templates/${templateId}/versions/${v1}`, { cookie: office, json: { title: 'x', paragraphs: ['y'] } });
+    const put = await call(t.app, 'PUT', `/api/pledges/templates/${templateId}/versions/${v1}`, { cookie: office, json: { title: 'x', paragraphs: ['y'], version: 2 } });
     expect(put.status).toBe(409);
     await expect(sql`UPDATE pledge_template_version SET title = 'changed' WHERE id = ${v1}`.execute(t.handle.db)).rejects.toThrow(/immutable/);
     await expect(sql`DELETE FROM pledge_template_version WHERE id = ${v1}`.execute(t.handle.db)).rejects.toThrow(/immutable/);
@@ -194,7 +194,7 @@ describe(`pledges (${engineLabel()})`, () => {
     t.clock.advance(3 * DAY);
     await relogin();
     // Renaming the campaign or the village later changes nothing in the signed document.
-    await json(await call(t.app, 'PATCH', `/api/pledges/campaigns/${campaignId}`, { cookie: office, json: { title: '改名后的活动' } }), 200);
+    await json(await call(t.app, 'PATCH', `/api/pledges/campaigns/${campaignId}`, { cookie: office, json: { title: '改名后的活动', version: 1 } }), 200);
     await t.handle.db.updateTable('org_unit').set({ name: '柳河村（改名）' }).where('id', '=', villageA.id).execute();
     const b = new Uint8Array(await (await call(t.app, 'GET', `/api/pledges/signatures/${id}/pledge.pdf`, { cookie: office })).arrayBuffer());
     expect(sha256Hex(b)).toBe(sha256Hex(a));
@@ -311,7 +311,7 @@ describe(`pledges (${engineLabel()})`, () => {
       201,
     );
     await json(await call(t.app, 'POST', `/api/pledges/templates/${templateId}/versions/${v2.id}/publish`, { cookie: office }), 200);
-    await json(await call(t.app, 'PATCH', `/api/pledges/campaigns/${campaignId}`, { cookie: office, json: { templateVersionId: v2.id } }), 200);
+    await json(await call(t.app, 'PATCH', `/api/pledges/campaigns/${campaignId}`, { cookie: office, json: { templateVersionId: v2.id, version: 2 } }), 200);
     const before = await json(await call(t.app, 'GET', '/api/reports/pledges?year=2026', { cookie: auditor }), 200);
     expect(before.pledgesSigned).toBe(2);
     // 张晓明 must sign again.

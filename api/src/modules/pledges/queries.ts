@@ -55,6 +55,8 @@ export async function findTemplate(db: Db, scopePath: string, id: number) {
 
 const versionColumns = [
   'v.id',
+  /** The row's edit counter (finding 6), not the template's version number (versionNo). */
+  'v.version',
   'v.template_id as templateId',
   'v.version_no as versionNo',
   'v.title',
@@ -215,11 +217,12 @@ export async function findCampaign(db: Db, scopePath: string, id: number) {
     versionTitle: string;
     paragraphs: string[];
     createdAt: Date;
+    version: number;
   }>`
     SELECT c.id, c.title, c.org_unit_id AS "orgUnitId", o.name AS "orgName", o.path AS "orgPath",
            c.start_date AS "startDate", c.due_date AS "dueDate", c.closed_at AS "closedAt",
            t.id AS "templateId", t.name AS "templateName", v.id AS "templateVersionId", v.version_no AS "versionNo",
-           v.title AS "versionTitle", v.paragraphs, c.created_at AS "createdAt"
+           v.title AS "versionTitle", v.paragraphs, c.created_at AS "createdAt", c.version
     FROM pledge_campaign c
     JOIN org_unit o ON o.id = c.org_unit_id
     JOIN pledge_template_version v ON v.id = c.template_version_id

@@ -7,6 +7,7 @@ import { allow, currentUser } from '../../http/guard.ts';
 import { idParam, v } from '../../http/validate.ts';
 import { conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
+import { claimOrConflict, versionField } from '../../http/versioned.ts';
 import * as q from './queries.ts';
 
 /** The party work office and inspectors run pledges; auditors read. */
@@ -68,14 +69,16 @@ export const templateRoutes = new Hono<AppEnv>()
     });
     return c.json(version, 201);
   })
-  .put('/:id/versions/:versionId', allow(...PLEDGE_RUNNERS), v('param', versionParam), v('json', versionBody), async (c) => {
+  .put('/:id/versions/:versionId', allow(...PLEDGE_RUNNERS), v('param', versionParam), v('json', versionBody.extend({ version: versionField })), async (c) => {
     const user = currentUser(c);
     const { id, versionId } = c.req.valid('param');
+    const { version: expected, ...body } = c.req.valid('json');
     const version = await q.findVersion(c.get('db'), user.orgPath, versionId);
     if (!version || version.templateId !== id) throw notFound('承诺书版本不存在');
     if (version.publishedAt) throw conflict('published', '已发布的版本不能修改；如需修改请新建版本');
     await inTransaction(c, async (trx, audit, now) => {
-      await q.updateDraftVersion(trx, versionId, { ...c.req.valid('json'), now });
+      await claimOrConflict(trx, 'pledge_template_version', versionId, expected, version, body);
+      await q.updateDraftVersion(trx, versionId, { ...body, now });
       await audit({ kind: 'pledge.version_updated', objectType: 'pledge_template_version', objectId: versionId, orgUnitId: version.orgUnitId, details: { templateId: id } });
     });
     return c.json({ ok: true as const });

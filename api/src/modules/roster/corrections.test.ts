@@ -73,7 +73,7 @@ afterAll(async () => {
 
 describe(`post corrections (${engineLabel()})`, () => {
   it('treats ending a post on its start day as a mistaken entry and offers to delete it', async () => {
-    const r = await send('POST', `/api/posts/${memberPost}/end`, { endDate: '2026-03-02', endReason: '辞职' });
+    const r = await send('POST', `/api/posts/${memberPost}/end`, { endDate: '2026-03-02', endReason: '辞职', version: 1 });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('end_on_start_day');
     expect(r.body.error.message).toMatch(/与开始日期相同（2026-03-02）.*如系误录，请删除这条任职记录/);
@@ -81,7 +81,7 @@ describe(`post corrections (${engineLabel()})`, () => {
   });
 
   it('corrects a post with a reason: audited with before and after', async () => {
-    const r = await send<{ post: { start_date: string } }>('PATCH', `/api/posts/${secretaryPost}`, { startDate: '2021-05-12', reason: '录入时日期填错' });
+    const r = await send<{ post: { start_date: string } }>('PATCH', `/api/posts/${secretaryPost}`, { startDate: '2021-05-12', reason: '录入时日期填错', version: 1 });
     expect(r.status).toBe(200);
     expect(r.body.post.start_date).toBe('2021-05-12');
     const e = await t.handle.db.selectFrom('audit_event').select(['details']).where('kind', '=', 'post.updated').executeTakeFirstOrThrow();

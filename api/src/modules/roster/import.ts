@@ -90,6 +90,8 @@ export interface ExistingVillage {
 export interface ExistingPerson extends PersonValues {
   id: number;
   in_scope: boolean;
+  /** Registered (所属单位) inside the scope: only then may the import change the person's facts (finding 7). */
+  home_in_scope: boolean;
 }
 export type ExistingTerm = Omit<Term, 'created_at'>;
 export type ExistingPost = Omit<Post, 'created_at'> & { id_number: string; person_name: string };
@@ -136,7 +138,8 @@ export async function fetchImportData(db: Kysely<Database>, scope: RosterScope, 
              -- CASE fixes the order: the post look-up runs only for people registered outside the scope.
              (CASE WHEN o.path LIKE ${like(scope.path)} THEN true ELSE EXISTS (
                SELECT 1 FROM post vp JOIN org_unit vo ON vo.id = vp.org_unit_id
-               WHERE vp.person_id = pe.id AND vo.path LIKE ${like(scope.path)}) END) AS in_scope
+               WHERE vp.person_id = pe.id AND vo.path LIKE ${like(scope.path)}) END) AS in_scope,
+             (o.path LIKE ${like(scope.path)}) AS home_in_scope
       FROM person pe JOIN org_unit o ON o.id = pe.org_unit_id
       WHERE pe.id_number_bidx = ANY(${lookup.keys}::text[]::bytea[])`.execute(db);
     for (const { bidx, ...p } of r.rows) people.push({ ...p, id_number: lookup.numberOf(bidx)! });
@@ -309,6 +312,12 @@ export function planImport(parsed: ParsedSheet, data: ImportData, today: string)
           (next as unknown as Record<string, unknown>)[f.key] = value;
           changed.push(HEADER[f.column]);
         }
+      }
+      if (changed.length && !existing.home_in_scope) {
+        // Seen here through a post only: their record is kept by their own unit (finding 7).
+        flag(first.row, 'idNumber', `该人员的所属单位不在您的管辖范围内，其个人信息（${changed.join('、')}）只能由所属单位修改；请按已登记的信息填写`);
+        for (const r of rows) bad.add(r.row);
+        continue;
       }
       if (changed.length) {
         peopleUpdate.push(next);
@@ -636,7 +645,8 @@ export async function applyRosterImport(trx: Kysely<Database>, plan: ImportPlan,
     await sql`
       UPDATE person SET name = v.name, gender = v.gender, birth_date = v.birth_date, ethnicity = v.ethnicity,
         political_status = v.political_status, party_join_date = v.party_join_date, education_full_time = v.education_full_time,
-        education_highest = v.education_highest, phone = v.phone, is_veteran = v.is_veteran, updated_at = ${now}
+        education_highest = v.education_highest, phone = v.phone, is_veteran = v.is_veteran, updated_at = ${now},
+        version = person.version + 1
       FROM unnest(
         ${col(b, (p) => p.id)}::int[], ${col(b, (p) => p.name)}::text[], ${col(b, (p) => p.gender)}::text[],
         ${col(b, (p) => p.birth_date)}::date[], ${col(b, (p) => p.ethnicity)}::text[], ${col(b, (p) => p.political_status)}::text[],

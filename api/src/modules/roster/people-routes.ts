@@ -5,7 +5,8 @@ import { EDUCATION_LEVELS, GENDERS, PERSON_CATEGORIES, POLITICAL_STATUSES } from
 import type { AppEnv } from '../../context.ts';
 import { allow } from '../../http/guard.ts';
 import { dbId, idParam, isoDate, pagination, v } from '../../http/validate.ts';
-import { conflict, notFound } from '../../http/errors.ts';
+import { conflict, forbidden, notFound } from '../../http/errors.ts';
+import { claimOrConflict, staleWrite, versionField } from '../../http/versioned.ts';
 import { inTransaction } from '../../http/action.ts';
 import { isEthnicityCode } from './labels.ts';
 import { personProblems, todayInShanghai } from './rules.ts';
@@ -34,7 +35,7 @@ const personFields = {
   category: z.enum(PERSON_CATEGORIES).optional(),
 };
 const personCreate = z.object(personFields).strict();
-const personPatch = z.object(personFields).partial().strict();
+const personPatch = z.object(personFields).partial().extend({ version: versionField }).strict();
 type PersonInput = z.infer<typeof personCreate>;
 
 function toPersonValues(p: PersonInput, normalisedId: string): q.PersonValues {
@@ -142,13 +143,26 @@ export const peopleRoutes = new Hono<AppEnv>()
     await inTransaction(c, async (trx, audit, now) => {
       const current = await q.findPersonForWrite(trx, scope, id);
       if (!current) throw notFound('人员不存在');
-      const merged: PersonInput = { ...fromPersonRow(current), ...body };
+      // Reads follow posts, writes the home org (finding 7): a person registered in another subtree who
+      // holds a post here is maintained by their own unit — and cannot be moved into this scope either.
+      if (!(await q.findOrgInScope(trx, scope, current.org_unit_id))) throw forbidden('该人员的所属单位不在您的管辖范围内，只能由其所属单位维护');
+      const { version, ...sent } = body;
+      const merged: PersonInput = { ...fromPersonRow(current), ...sent };
       const normalised = checkPerson(merged, todayInShanghai(now));
-      if (body.orgUnitId !== undefined && !(await q.findOrgInScope(trx, scope, body.orgUnitId))) throw notFound('所属组织不存在');
+      if (sent.orgUnitId !== undefined && !(await q.findOrgInScope(trx, scope, sent.orgUnitId))) throw notFound('所属组织不存在');
       if (normalised !== current.id_number) await refuseDuplicate(trx, scope, normalised, id);
       const values = toPersonValues(merged, normalised);
       const fields = (Object.keys(values) as (keyof q.PersonValues)[]).filter((k) => values[k] !== (current as unknown as Record<string, unknown>)[k]);
-      if (fields.length === 0) return;
+      const seen = { ...fromPersonRow(current), version: current.version };
+      // Nothing to write: nothing claimed (the version stays), but a stale form still hears so.
+      if (fields.length === 0) {
+        if (current.version !== version) throw staleWrite(current.version, seen, sent);
+        return;
+      }
+      await claimOrConflict(trx, 'person', id, version, seen, sent, async () => {
+        const after = await q.findPersonForWrite(trx, scope, id);
+        return after && { ...fromPersonRow(after), version: after.version };
+      });
       await q.updatePerson(trx, id, values, now);
       await audit({ kind: 'person.updated', objectType: 'person', objectId: id, orgUnitId: values.org_unit_id, details: { name: values.name, fields } });
     });

@@ -142,14 +142,14 @@ describe(`people (${engineLabel()})`, () => {
     const body = personBody(villageA, { name: '周六', birthDate: '1966-06-06', n: 7 });
     const { body: created } = await create(body);
     const id = created.person.id;
-    const bad = await call(t.app, 'PATCH', `/api/people/${id}`, { cookie: cookies.office, json: { birthDate: '1966-06-07' } });
+    const bad = await call(t.app, 'PATCH', `/api/people/${id}`, { cookie: cookies.office, json: { birthDate: '1966-06-07', version: 1 } });
     expect(bad.status).toBe(400);
-    const ok = await call(t.app, 'PATCH', `/api/people/${id}`, { cookie: cookies.office, json: { phone: '0531-1234567', educationHighest: 'bachelor' } });
+    const ok = await call(t.app, 'PATCH', `/api/people/${id}`, { cookie: cookies.office, json: { phone: '0531-1234567', educationHighest: 'bachelor', version: 1 } });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { person: { phone: string; education_highest: string } }).person).toMatchObject({ phone: '0531-1234567', education_highest: 'bachelor' });
     // Correcting the ID number together with the birth date works.
     const newId = testIdNumber('1966-06-07', 'male', 8);
-    expect((await call(t.app, 'PATCH', `/api/people/${id}`, { cookie: cookies.office, json: { idNumber: newId, birthDate: '1966-06-07' } })).status).toBe(200);
+    expect((await call(t.app, 'PATCH', `/api/people/${id}`, { cookie: cookies.office, json: { idNumber: newId, birthDate: '1966-06-07', version: 2 } })).status).toBe(200);
     const audit = await t.handle.db.selectFrom('audit_event').select(['kind', 'details']).where('object_type', '=', 'person').where('object_id', '=', String(id)).orderBy('id').execute();
     expect(audit.map((a) => a.kind)).toEqual(['person.created', 'person.updated', 'person.updated']);
     expect(audit[1]!.details).toMatchObject({ fields: ['education_highest', 'phone'] });

@@ -7,6 +7,7 @@ import { allow } from '../../http/guard.ts';
 import { dbId, idParam, isoDate, v } from '../../http/validate.ts';
 import { AppError, conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
+import { claimOrConflict, staleWrite, versionField } from '../../http/versioned.ts';
 import { eligibilityProblems } from './eligibility.ts';
 import { postProblems, type PostSpan, type RuleProblem } from './rules.ts';
 import { READERS, rejected, scopeOf } from './route-helpers.ts';
@@ -30,7 +31,7 @@ const postCreate = z
     eligibilityOverride: z.string().trim().min(4, '特批理由至少 4 个字').max(500).optional(),
   })
   .strict();
-const postEnd = z.object({ endDate: isoDate, endReason }).strict();
+const postEnd = z.object({ endDate: isoDate, endReason, version: versionField }).strict();
 const postPatch = z
   .object({
     committee: z.enum(COMMITTEES),
@@ -43,6 +44,7 @@ const postPatch = z
     reason: z.string().trim().min(1, '请填写更正原因').max(200, '更正原因最多 200 个字符'),
   })
   .partial()
+  .extend({ version: versionField })
   .strict();
 const postDelete = z.object({ reason: z.string().trim().min(1, '请填写删除原因').max(200, '删除原因最多 200 个字符') }).strict();
 
@@ -53,6 +55,17 @@ function refusePost(problems: readonly RuleProblem[], postId?: number): AppError
   if (postId !== undefined && problems.some((p) => p.code === 'end_on_start_day')) return new AppError(error.status, 'end_on_start_day', error.message, { problems, postId });
   return error;
 }
+
+/** A post in API field names, for the 409 of a stale write. */
+const postFields = (p: q.PostRow) => ({
+  committee: p.committee,
+  position: p.position,
+  startDate: p.start_date,
+  endDate: p.end_date,
+  endReason: p.end_reason,
+  how: p.how,
+  version: p.version,
+});
 
 /** Locks the village's terms and checks a post against its term and the village's other posts. */
 async function checkPost(trx: Parameters<typeof q.lockVillageTerms>[0], orgId: number, termId: number, span: Omit<PostSpan, 'termEndDate'>) {
@@ -136,6 +149,8 @@ export const postRoutes = new Hono<AppEnv>()
       if (!found) throw notFound('任职记录不存在');
       const terms = await q.lockVillageTerms(trx, found.org_unit_id);
       const current = (await q.findPostInScope(trx, scope, id))!;
+      const { version, ...sent } = body;
+      if (current.version !== version) throw staleWrite(current.version, postFields(current), sent);
       if (current.end_date !== null) throw conflict('already_ended', `该任职已于 ${current.end_date} 结束`);
       const term = terms.find((t) => t.id === current.term_id)!;
       const problems = postProblems(
@@ -154,6 +169,7 @@ export const postRoutes = new Hono<AppEnv>()
         [],
       );
       if (problems.length) throw refusePost(problems, id);
+      await claimOrConflict(trx, 'post', id, version, postFields(current), sent);
       const updated = await q.updatePost(trx, id, { end_date: body.endDate, end_reason: body.endReason });
       await audit({
         kind: 'post.ended',
@@ -173,6 +189,9 @@ export const postRoutes = new Hono<AppEnv>()
     const post = await inTransaction(c, async (trx, audit) => {
       const found = await q.findPostInScope(trx, scope, id);
       if (!found) throw notFound('任职记录不存在');
+      const { version, reason: _reason, ...sent } = body;
+      // Stale before the village lock is taken: no need to wait for it.
+      if (found.version !== version) throw staleWrite(found.version, postFields(found), sent);
       const span = {
         id,
         personKey: String(found.person_id),
@@ -188,6 +207,10 @@ export const postRoutes = new Hono<AppEnv>()
       const values = { committee: span.committee, position: span.position, start_date: span.startDate, end_date: span.endDate, end_reason: endReasonValue, how: body.how ?? found.how };
       const fields = (Object.keys(values) as (keyof typeof values)[]).filter((k) => values[k] !== found[k]);
       if (fields.length === 0) return found;
+      await claimOrConflict(trx, 'post', id, version, postFields(found), sent, async () => {
+        const after = await q.findPostInScope(trx, scope, id);
+        return after && postFields(after);
+      });
       const updated = await q.updatePost(trx, id, values);
       // Before and after of each changed field (dates and codes only: nothing personal), for the history.
       const changes = Object.fromEntries(fields.map((k) => [k, { from: found[k], to: values[k] }]));

@@ -102,7 +102,7 @@ describe(`terms (${engineLabel()})`, () => {
     expect((await term(villageB, 1, '2021-05-10', {}, secretaryB)).status).toBe(403);
     const byAdmin = await term(villageB, 1, '2021-05-10', {}, admin);
     expect(byAdmin.status).toBe(201);
-    const patched = await json<{ term: { end_date: string } }>(call(t.app, 'PATCH', `/api/terms/${byAdmin.body.term.id}`, { cookie: admin, json: { endDate: '2026-05-10' } }));
+    const patched = await json<{ term: { end_date: string } }>(call(t.app, 'PATCH', `/api/terms/${byAdmin.body.term.id}`, { cookie: admin, json: { endDate: '2026-05-10', version: 1 } }));
     expect(patched.status).toBe(200);
     expect(patched.body.term.end_date).toBe('2026-05-10');
     const other = await createOrg(t, t.rootOrgId, 'subdistrict', '外街道');
@@ -155,12 +155,12 @@ describe(`posts and rules (${engineLabel()})`, () => {
   it('ends a post, after which a successor may start the same day', async () => {
     const dir = await addPost(zhao, t11, 'residents', 'director', '2021-05-10');
     expect(dir.status).toBe(201);
-    const early = await post(`/api/posts/${dir.body.post.id}/end`, { endDate: '2021-05-10', endReason: '辞职' });
+    const early = await post(`/api/posts/${dir.body.post.id}/end`, { endDate: '2021-05-10', endReason: '辞职', version: 1 });
     expect(early.status).toBe(400);
-    const ended = await post<{ post: { end_date: string; end_reason: string } }>(`/api/posts/${dir.body.post.id}/end`, { endDate: '2024-03-01', endReason: '辞职' });
+    const ended = await post<{ post: { end_date: string; end_reason: string } }>(`/api/posts/${dir.body.post.id}/end`, { endDate: '2024-03-01', endReason: '辞职', version: 1 });
     expect(ended.status).toBe(200);
     expect(ended.body.post).toMatchObject({ end_date: '2024-03-01', end_reason: '辞职' });
-    expect((await post(`/api/posts/${dir.body.post.id}/end`, { endDate: '2024-04-01', endReason: '辞职' })).status).toBe(409);
+    expect((await post(`/api/posts/${dir.body.post.id}/end`, { endDate: '2024-04-01', endReason: '辞职', version: 2 })).status).toBe(409);
     // 一肩挑 from 2024-03-01: 李书记 becomes director too.
     expect((await addPost(li, t11, 'residents', 'director', '2024-03-01', { how: 'by_election' })).status).toBe(201);
     expect((await addPost(wang, t11, 'party', 'member', '2021-05-10')).status).toBe(201);
@@ -170,9 +170,9 @@ describe(`posts and rules (${engineLabel()})`, () => {
   it('edits a post under the same rules', async () => {
     const zhaoMember = await addPost(zhao, t11, 'party', 'member', '2021-05-10', { endDate: '2022-01-01', endReason: '调离' });
     expect(zhaoMember.status).toBe(201);
-    const toSecretary = await json(call(t.app, 'PATCH', `/api/posts/${zhaoMember.body.post.id}`, { cookie: office, json: { position: 'secretary' } }));
+    const toSecretary = await json(call(t.app, 'PATCH', `/api/posts/${zhaoMember.body.post.id}`, { cookie: office, json: { position: 'secretary', version: 1 } }));
     expect(toSecretary.status).toBe(409);
-    const moved = await json<{ post: { start_date: string } }>(call(t.app, 'PATCH', `/api/posts/${zhaoMember.body.post.id}`, { cookie: office, json: { startDate: '2021-06-01' } }));
+    const moved = await json<{ post: { start_date: string } }>(call(t.app, 'PATCH', `/api/posts/${zhaoMember.body.post.id}`, { cookie: office, json: { startDate: '2021-06-01', version: 1 } }));
     expect(moved.status).toBe(200);
     expect(moved.body.post.start_date).toBe('2021-06-01');
     const kinds = await t.handle.db.selectFrom('audit_event').select('kind').where('object_type', '=', 'post').execute();

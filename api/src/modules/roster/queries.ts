@@ -91,6 +91,7 @@ const personColumns = [
   'pe.category',
   'pe.created_at',
   'pe.updated_at',
+  'pe.version',
 ] as const;
 
 /** A person is visible when they belong to an org in scope or hold a post in one (also used by the discipline module). */
@@ -266,9 +267,10 @@ export interface TermRow {
   start_date: string;
   end_date: string | null;
   created_at: Date;
+  version: number;
 }
 
-const termColumns = ['t.id', 't.org_unit_id', 't.ordinal', 't.election_date', 't.start_date', 't.end_date', 't.created_at'] as const;
+const termColumns = ['t.id', 't.org_unit_id', 't.ordinal', 't.election_date', 't.start_date', 't.end_date', 't.created_at', 't.version'] as const;
 
 export const toTermSpan = (t: Pick<TermRow, 'id' | 'ordinal' | 'election_date' | 'start_date' | 'end_date'>): TermSpan & { id: number } => ({
   id: t.id,
@@ -308,7 +310,7 @@ export async function findTermInScope(db: Kysely<Database>, scope: RosterScope, 
 /** Locks and returns every term of the village (FOR UPDATE, ids ascending): post and term writes check against these. */
 export async function lockVillageTerms(trx: Kysely<Database>, orgId: number): Promise<TermRow[]> {
   const r = await sql<TermRow>`
-    SELECT id, org_unit_id, ordinal, election_date, start_date, end_date, created_at
+    SELECT id, org_unit_id, ordinal, election_date, start_date, end_date, created_at, version
     FROM term WHERE org_unit_id = ${orgId} ORDER BY id FOR UPDATE`.execute(trx);
   return r.rows;
 }
@@ -317,7 +319,7 @@ export async function insertTerm(db: Kysely<Database>, v: { orgUnitId: number; o
   return db
     .insertInto('term')
     .values({ org_unit_id: v.orgUnitId, ordinal: v.ordinal, election_date: v.electionDate, start_date: v.startDate, end_date: v.endDate })
-    .returning(['id', 'org_unit_id', 'ordinal', 'election_date', 'start_date', 'end_date', 'created_at'])
+    .returning(['id', 'org_unit_id', 'ordinal', 'election_date', 'start_date', 'end_date', 'created_at', 'version'])
     .executeTakeFirstOrThrow();
 }
 
@@ -326,7 +328,7 @@ export async function updateTerm(db: Kysely<Database>, id: number, v: TermSpan) 
     .updateTable('term')
     .set({ ordinal: v.ordinal, election_date: v.electionDate, start_date: v.startDate, end_date: v.endDate })
     .where('id', '=', id)
-    .returning(['id', 'org_unit_id', 'ordinal', 'election_date', 'start_date', 'end_date', 'created_at'])
+    .returning(['id', 'org_unit_id', 'ordinal', 'election_date', 'start_date', 'end_date', 'created_at', 'version'])
     .executeTakeFirstOrThrow();
 }
 
@@ -353,7 +355,7 @@ export async function postsOutside(db: Kysely<Database>, termId: number, start: 
 
 export type PostRow = Post;
 
-const postReturning = ['id', 'person_id', 'org_unit_id', 'term_id', 'committee', 'position', 'start_date', 'end_date', 'end_reason', 'how', 'eligibility_override', 'created_at'] as const;
+const postReturning = ['id', 'person_id', 'org_unit_id', 'term_id', 'committee', 'position', 'start_date', 'end_date', 'end_reason', 'how', 'eligibility_override', 'created_at', 'version'] as const;
 
 /** The kind of an org unit (village or community names the residents' committee). */
 export async function orgKindOf(db: Kysely<Database>, id: number): Promise<OrgKind | undefined> {
@@ -365,7 +367,7 @@ export async function findPostInScope(db: Kysely<Database>, scope: RosterScope, 
     .selectFrom('post as p')
     .innerJoin('org_unit as o', 'o.id', 'p.org_unit_id')
     .innerJoin('person as pe', 'pe.id', 'p.person_id')
-    .select(['p.id', 'p.person_id', 'p.org_unit_id', 'p.term_id', 'p.committee', 'p.position', 'p.start_date', 'p.end_date', 'p.end_reason', 'p.how', 'p.created_at'])
+    .select(['p.id', 'p.person_id', 'p.org_unit_id', 'p.term_id', 'p.committee', 'p.position', 'p.start_date', 'p.end_date', 'p.end_reason', 'p.how', 'p.created_at', 'p.version'])
     .select('pe.name as person_name')
     .where('p.id', '=', id)
     .where('o.path', 'like', like(scope.path))
@@ -392,7 +394,7 @@ export async function villagePostSpans(db: Kysely<Database>, orgId: number): Pro
 }
 
 /** eligibility_override: set only when an ineligible person's post is added with a written reason (discipline module). */
-export type PostValues = Omit<Post, 'id' | 'created_at' | 'eligibility_override'> & { eligibility_override?: string | null };
+export type PostValues = Omit<Post, 'id' | 'created_at' | 'eligibility_override' | 'version'> & { eligibility_override?: string | null };
 
 export async function insertPost(db: Kysely<Database>, v: PostValues): Promise<PostRow> {
   return db.insertInto('post').values(v).returning(postReturning).executeTakeFirstOrThrow() as Promise<PostRow>;
@@ -498,6 +500,8 @@ export interface RosterRow extends DerivedFlags {
   how: PostHow;
   /** Added with an eligibility override (domain.md §3): the roster marks it; the reason is in the audit log. */
   eligibilityOverridden: boolean;
+  /** The post's version, which ending it sends back (finding 6). */
+  post_version: number;
 }
 
 /**
@@ -519,6 +523,7 @@ async function rosterRows(db: Kysely<Database>, scope: RosterScope, terms: RawBu
            pe.phone, pe.is_veteran,
            a.committee, a.position, a.start_date, a.end_date, a.end_reason, a.how,
            (a.eligibility_override IS NOT NULL) AS "eligibilityOverridden",
+           a.version AS post_version,
            (bool_or(a.committee = 'party' AND a.position = 'secretary') OVER w
              AND bool_or(a.committee = 'residents' AND a.position = 'director') OVER w) AS "dualRole",
            (min(a.committee) OVER w <> max(a.committee) OVER w) AS "crossServing",

@@ -7,6 +7,7 @@ import { allow } from '../../http/guard.ts';
 import { dbId, idParam, isoDate, v } from '../../http/validate.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
+import { claimVersion, staleWrite, versionField } from '../../http/versioned.ts';
 import { isVillageKind } from '../orgs/rules.ts';
 import { clipToTerm, positionLabel, TERM_END_REASON, termAdjustments, termProblems } from './rules.ts';
 import { latePostsMessage } from './import.ts';
@@ -24,6 +25,7 @@ const termCreate = z
 const termPatch = z
   .object({ ordinal: z.number().int().min(1).max(999), electionDate: isoDate, startDate: isoDate, endDate: isoDate.nullable() })
   .partial()
+  .extend({ version: versionField })
   .strict();
 
 export const termRoutes = new Hono<AppEnv>()
@@ -84,9 +86,14 @@ export const termRoutes = new Hono<AppEnv>()
       const found = await q.findTermInScope(trx, scope, id);
       if (!found) throw notFound('届次不存在');
       await q.lockOrgs(trx, [found.org_unit_id]);
-      const all = (await q.lockVillageTerms(trx, found.org_unit_id)).map(q.toTermSpan);
+      const locked = await q.lockVillageTerms(trx, found.org_unit_id);
+      const all = locked.map(q.toTermSpan);
       const current = all.find((t) => t.id === id)!;
       const others = all.filter((t) => t.id !== id);
+      const { version, ...sent } = body;
+      // Read under the village's lock (FOR UPDATE): the committed version, so the check is exact.
+      const seen = { ...current, version: locked.find((t) => t.id === id)!.version };
+      if (seen.version !== version) throw staleWrite(seen.version, seen, sent);
       const span = {
         id,
         ordinal: body.ordinal ?? current.ordinal,
@@ -103,6 +110,7 @@ export const termRoutes = new Hono<AppEnv>()
           `有 ${outside.length} 条任职将落在届期之外：${outside.slice(0, 10).map((p) => `${p.person_name}（${positionLabel(p.committee, p.position)}，${p.start_date}${p.end_date ? `至${p.end_date}` : '起'}）`).join('、')}${outside.length > 10 ? '等' : ''}。请先更正这些任职的日期`,
           { posts: postRefs(outside) },
         );
+      if (!(await claimVersion(trx, 'term', id, version))) throw staleWrite(seen.version, seen, sent);
       const term = await q.updateTerm(trx, id, span);
       // An end date set now ends the term's open posts with it (届满), as a new term does.
       const postsEnded = current.endDate === null && span.endDate !== null ? await q.closeTerm(trx, id, span.endDate, TERM_END_REASON) : 0;

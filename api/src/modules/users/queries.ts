@@ -12,6 +12,7 @@ const userColumns = [
   'u.must_change_password',
   'u.disabled',
   'u.created_at',
+  'u.version',
 ] as const;
 
 /** The latest login lock on the user's name from any address (auth/throttle.ts), or null. */

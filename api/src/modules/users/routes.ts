@@ -6,6 +6,7 @@ import { allow, currentUser } from '../../http/guard.ts';
 import { dbId, idParam, pagination, v } from '../../http/validate.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { inTransaction } from '../../http/action.ts';
+import { claimOrConflict, versionField } from '../../http/versioned.ts';
 import { checkPasswordPolicy } from '../../auth/rules.ts';
 import { generatePasswordFor, hashPassword } from '../../auth/tokens.ts';
 import { deleteUserSessions, setPassword } from '../../auth/queries.ts';
@@ -29,8 +30,9 @@ const updateBody = z
     displayName: displayName.optional(),
     role: z.enum(ROLES).optional(),
     orgUnitId: dbId.optional(),
+    version: versionField,
   })
-  .refine((b) => Object.values(b).some((x) => x !== undefined), '没有要修改的内容');
+  .refine((b) => Object.entries(b).some(([k, x]) => k !== 'version' && x !== undefined), '没有要修改的内容');
 
 export const userRoutes = new Hono<AppEnv>()
   .get('/', allow('admin'), v('query', z.object({ search: z.string().trim().max(40).optional(), ...pagination })), async (c) => {
@@ -69,10 +71,15 @@ export const userRoutes = new Hono<AppEnv>()
   .patch('/:id', allow('admin'), v('param', idParam), v('json', updateBody), async (c) => {
     const admin = currentUser(c);
     const { id } = c.req.valid('param');
-    const body = c.req.valid('json');
+    const { version, ...body } = c.req.valid('json');
     await inTransaction(c, async (trx, audit, now) => {
       const u = await q.findUserInScope(trx, admin.orgPath, id);
       if (!u) throw notFound('用户不存在');
+      const seen = (r: typeof u) => ({ displayName: r.display_name, role: r.role, orgUnitId: r.org_unit_id, version: r.version });
+      await claimOrConflict(trx, 'app_user', id, version, seen(u), body, async () => {
+        const after = await q.findUserInScope(trx, admin.orgPath, id);
+        return after && seen(after);
+      });
       const orgId = body.orgUnitId ?? u.org_unit_id;
       const org = await findOrgInScope(trx, admin.orgPath, orgId);
       if (!org) throw notFound('所属组织不存在');

@@ -94,7 +94,7 @@ describe(`users (${engineLabel()})`, () => {
     expect(office.status).toBe(400);
     expect(office.body.error.code).toBe('role_org_mismatch');
     // Changing the role later follows the same rule.
-    const edit = await call(t.app, 'PATCH', `/api/users/${right.body.user.id}`, { cookie: admin, json: { orgUnitId: t.rootOrgId } });
+    const edit = await call(t.app, 'PATCH', `/api/users/${right.body.user.id}`, { cookie: admin, json: { orgUnitId: t.rootOrgId, version: 1 } });
     expect(edit.status).toBe(400);
     expect(((await edit.json()) as ErrorBody).error.code).toBe('role_org_mismatch');
   });
@@ -135,16 +135,16 @@ describe(`users (${engineLabel()})`, () => {
   it('edits display name and role; a role change ends the user’s sessions', async () => {
     const u = await createUser(t, { username: 'editee', role: 'auditor' });
     const cookie = await login(t.app, 'editee');
-    const res = await call(t.app, 'PATCH', `/api/users/${u.id}`, { cookie: admin, json: { displayName: '新名字', role: 'inspector' } });
+    const res = await call(t.app, 'PATCH', `/api/users/${u.id}`, { cookie: admin, json: { displayName: '新名字', role: 'inspector', version: 1 } });
     expect(res.status).toBe(200);
     const row = await t.handle.db.selectFrom('app_user').selectAll().where('id', '=', u.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ display_name: '新名字', role: 'inspector' });
     expect((await call(t.app, 'GET', '/api/auth/me', { cookie })).status).toBe(401);
-    const empty = await call(t.app, 'PATCH', `/api/users/${u.id}`, { cookie: admin, json: {} });
+    const empty = await call(t.app, 'PATCH', `/api/users/${u.id}`, { cookie: admin, json: { version: 2 } });
     expect(empty.status).toBe(400);
     expect(await auditKinds(u.id)).toEqual(['auth.login', 'user.updated']);
     const me = await t.handle.db.selectFrom('app_user').select('id').where('username', '=', 'root_admin').executeTakeFirstOrThrow();
-    const demote = await call(t.app, 'PATCH', `/api/users/${me.id}`, { cookie: admin, json: { role: 'auditor' } });
+    const demote = await call(t.app, 'PATCH', `/api/users/${me.id}`, { cookie: admin, json: { role: 'auditor', version: 1 } });
     expect(((await demote.json()) as ErrorBody).error.code).toBe('self_demote');
   });
 
@@ -188,7 +188,7 @@ describe(`users (${engineLabel()})`, () => {
     const outsider = await t.handle.db.selectFrom('app_user').select('id').where('username', '=', 'outsider').executeTakeFirstOrThrow();
     const attempts: [string, string, unknown?][] = [
       ['GET', `/api/users/${outsider.id}`],
-      ['PATCH', `/api/users/${outsider.id}`, { displayName: '改' }],
+      ['PATCH', `/api/users/${outsider.id}`, { displayName: '改', version: 1 }],
       ['POST', `/api/users/${outsider.id}/disable`],
       ['POST', `/api/users/${outsider.id}/enable`],
       ['POST', `/api/users/${outsider.id}/reset-password`],

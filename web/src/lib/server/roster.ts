@@ -5,7 +5,7 @@ import { EDUCATION_LEVELS, GENDERS, PERSON_CATEGORIES, POLITICAL_STATUSES, type 
 import type { InferRequestType } from 'hono/client';
 import type { ApiClient, ApiError } from '$lib/api';
 import { positiveInt, text } from '$lib/forms';
-import { formFail } from './forms';
+import { conflictMessage, formFail, withCurrentVersion } from './forms';
 import { ISO_DATE } from '$lib/roster';
 
 /** A positive integer route parameter, or 404 (the same answer as an object outside the scope). */
@@ -34,6 +34,8 @@ export function apiFieldErrors(e: ApiError, rename: Record<string, string> = {})
 
 /** A form failure from an API error: messages next to fields when the API names them, else on top. */
 export function apiFormFail<K extends string>(key: K, e: ApiError, values: Record<string, string>, fieldFor: Record<string, string> = {}, rename: Record<string, string> = {}) {
+  const stale = conflictMessage(e);
+  if (stale) return formFail(e.status, key, { values: withCurrentVersion(e, values), message: stale });
   const errors = apiFieldErrors(e, rename);
   const field = fieldFor[e.code];
   if (field && !errors[field]) errors[field] = e.message;
@@ -120,6 +122,8 @@ export const PERSON_FIELD_CODES: Record<string, string> = {
 
 /** A failed person create/update: messages next to fields; a duplicate ID number links to its holder. */
 export function personApiFail(e: ApiError, values: Record<string, string>) {
+  const stale = conflictMessage(e);
+  if (stale) return formFail(e.status, 'person', { values: withCurrentVersion(e, values), message: stale });
   const errors = apiFieldErrors(e);
   const field = PERSON_FIELD_CODES[e.code];
   if (field && !errors[field]) errors[field] = e.message;

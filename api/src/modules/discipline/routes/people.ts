@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { AppEnv } from '../../../context.ts';
 import { allow, currentUser } from '../../../http/guard.ts';
 import { idParam, isoDate, v } from '../../../http/validate.ts';
-import { badRequest, notFound } from '../../../http/errors.ts';
+import { badRequest, forbidden, notFound } from '../../../http/errors.ts';
+import { findOrgInScope } from '../../roster/queries.ts';
 import { inTransaction } from '../../../http/action.ts';
 import * as q from '../queries.ts';
 import { ineligibility } from '../eligibility.ts';
@@ -41,6 +42,8 @@ export const personDisciplineRoutes = new Hono<AppEnv>()
     await inTransaction(c, async (trx, audit, now) => {
       const person = await q.findPerson(trx, scopeOf(c), id);
       if (!person) throw notFound('人员不存在');
+      // Writes follow the home org, reads the posts too (finding 7).
+      if (!(await findOrgInScope(trx, { path: scopeOf(c), fullIdNumbers: false }, person.org_unit_id))) throw forbidden('该人员的所属单位不在您的管辖范围内，只能由其所属单位的纪检人员标记');
       if (body.underInvestigation) {
         if (body.date > today(c)) throw badRequest('future_date', '立案日期不能晚于今天');
         await q.setInvestigation(trx, id, { under: true, date: body.date, caseNumber: body.caseNumber }, now);

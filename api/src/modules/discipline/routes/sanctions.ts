@@ -10,6 +10,7 @@ import { allow, currentUser } from '../../../http/guard.ts';
 import { dbId, idParam, isoDate, pagination, v } from '../../../http/validate.ts';
 import { conflict, notFound } from '../../../http/errors.ts';
 import { inTransaction } from '../../../http/action.ts';
+import { apiNames, claimOrConflict, versionField } from '../../../http/versioned.ts';
 import * as q from '../queries.ts';
 import { displayStatus, influenceEnd, sanctionForm, sanctionLabel, sanctionProblems, type DisplayStatus } from '../rules.ts';
 import { optionalText, period, periodQuery, periodText, READERS, reason, rejected, reportOrg, scopeOf, today, WRITERS } from '../shared.ts';
@@ -156,14 +157,15 @@ export const sanctionRoutes = new Hono<AppEnv>()
     });
     return c.json({ id }, 201);
   })
-  .put('/:id', allow(...WRITERS), v('param', idParam), v('json', replacementBody.extend({ reason })), async (c) => {
+  .put('/:id', allow(...WRITERS), v('param', idParam), v('json', replacementBody.extend({ reason, version: versionField })), async (c) => {
     const { id } = c.req.valid('param');
-    const { reason: why, ...body } = c.req.valid('json');
+    const { reason: why, version, ...body } = c.req.valid('json');
     const user = currentUser(c);
     await inTransaction(c, async (trx, audit, now) => {
       await q.lockSanction(trx, id);
       const current = await q.findSanction(trx, user.orgPath, id);
       if (!current) throw notFound('处分记录不存在');
+      await claimOrConflict(trx, 'sanction', id, version, { ...apiNames(current), version: current.version }, body);
       if (current.status !== 'in_force') throw conflict('not_in_force', '已撤销或已变更的处分不能再更正');
       const values = await buildSanction(trx, user.orgPath, current.person_id, body);
       await q.updateSanction(trx, id, values, now);

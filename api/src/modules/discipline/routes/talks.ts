@@ -8,6 +8,7 @@ import { allow, currentUser } from '../../../http/guard.ts';
 import { dbId, idParam, isoDate, pagination, v } from '../../../http/validate.ts';
 import { notFound } from '../../../http/errors.ts';
 import { inTransaction } from '../../../http/action.ts';
+import { apiNames, claimOrConflict, versionField } from '../../../http/versioned.ts';
 import * as q from '../queries.ts';
 import { replyState, talkDates, talkForm, talkProblems, TALK_KIND_LABELS } from '../rules.ts';
 import { optionalText, period, periodQuery, periodText, READERS, reason, rejected, reportOrg, scopeOf, today, WRITERS } from '../shared.ts';
@@ -168,13 +169,14 @@ export const talkRoutes = new Hono<AppEnv>()
     });
     return c.json({ id }, 201);
   })
-  .put('/:id', allow(...WRITERS), v('param', idParam), v('json', talkBody.extend({ reason })), async (c) => {
+  .put('/:id', allow(...WRITERS), v('param', idParam), v('json', talkBody.extend({ reason, version: versionField })), async (c) => {
     const { id } = c.req.valid('param');
-    const { reason: why, ...body } = c.req.valid('json');
+    const { reason: why, version, ...body } = c.req.valid('json');
     const user = currentUser(c);
     await inTransaction(c, async (trx, audit, now) => {
       const current = await q.findTalk(trx, user.orgPath, id);
       if (!current) throw notFound('谈话记录不存在');
+      await claimOrConflict(trx, 'talk', id, version, { ...apiNames(current), version: current.version }, body);
       const { values, participants } = await buildTalk(trx, user.orgPath, current.org_unit_id, { orgUnitId: current.org_unit_id, ...body });
       await q.updateTalk(trx, id, values, body.participantIds === undefined ? undefined : participants, now);
       await audit({ kind: 'talk.updated', objectType: 'talk', objectId: id, orgUnitId: values.org_unit_id, details: { kind: values.kind, date: values.talk_date, reason: why } });

@@ -46,7 +46,9 @@ export const actions: Actions = {
     if (!id) return formFail(400, 'rename', { values, message: '缺少组织编号' });
     if (!name) return formFail(400, 'rename', { errors: { name: '请输入名称' }, values });
     if (name.length > 60) return formFail(400, 'rename', { errors: { name: '名称最多 60 个字符' }, values });
-    const res = await serverApi(event).api.orgs[':id'].$patch({ param: { id: String(id) }, json: { name } });
+    const version = positiveInt(data, 'version');
+    if (!version) return formFail(400, 'rename', { values, message: '缺少记录版本，请刷新页面后再保存' });
+    const res = await serverApi(event).api.orgs[':id'].$patch({ param: { id: String(id) }, json: { name, version } });
     if (!res.ok) return apiFail('rename', await toApiError(res), values);
     setFlash(event, `已重命名为“${name}”`);
     redirect(303, back(event, id));

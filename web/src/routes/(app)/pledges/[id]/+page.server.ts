@@ -104,7 +104,9 @@ export const actions: Actions = {
     const what = text(data, 'what');
     const body =
       what === 'close' ? { closed: true } : what === 'reopen' ? { closed: false } : what === 'due' ? { dueDate: text(data, 'dueDate') } : { templateVersionId: positiveInt(data, 'templateVersionId') ?? 0 };
-    const res = await serverApi(event).api.pledges.campaigns[':id'].$patch({ param: { id }, json: body });
+    // The campaign's version as the page showed it: a change made meanwhile answers 409 (finding 6).
+    const version = positiveInt(data, 'version') ?? 0;
+    const res = await serverApi(event).api.pledges.campaigns[':id'].$patch({ param: { id }, json: { ...body, version } });
     if (!res.ok) return apiFail('update', await toApiError(res), {});
     setFlash(event, what === 'close' ? '签署活动已结束' : what === 'reopen' ? '签署活动已重新开放' : what === 'due' ? '截止日期已修改' : '已改用新版本，此前签署的人员需重新签署');
     redirect(303, `/pledges/${id}`);

@@ -4,7 +4,7 @@ import { ok, toApiError } from '$lib/api';
 import { positiveInt, text } from '$lib/forms';
 import { serverApi } from '$lib/server/api';
 import { setFlash } from '$lib/server/flash';
-import { formFail } from '$lib/server/forms';
+import { conflictMessage, formFail, withCurrentVersion } from '$lib/server/forms';
 import { apiFieldErrors, idParam } from '$lib/server/roster';
 import { committeeName, inTreeOrder, ISO_DATE, positionLabel } from '$lib/roster';
 
@@ -48,9 +48,13 @@ export const actions: Actions = {
     else if (values.endReason.length > END_REASONS_MAX) errors.endReason = `离任原因最多 ${END_REASONS_MAX} 个字符`;
     if (!postId) return formFail(400, 'end', { values, message: '缺少任职编号' });
     if (Object.keys(errors).length) return formFail(400, 'end', { errors, values });
-    const res = await serverApi(event).api.posts[':id'].end.$post({ param: { id: String(postId) }, json: { endDate: values.endDate, endReason: values.endReason } });
+    const version = positiveInt(data, 'version');
+    if (!version) return formFail(400, 'end', { values, message: '缺少记录版本，请刷新页面后再操作' });
+    const res = await serverApi(event).api.posts[':id'].end.$post({ param: { id: String(postId) }, json: { endDate: values.endDate, endReason: values.endReason, version } });
     if (!res.ok) {
       const e = await toApiError(res);
+      const stale = conflictMessage(e);
+      if (stale) return formFail(e.status, 'end', { values: withCurrentVersion(e, values), message: stale });
       // Ending on the start day (end_on_start_day): the message says "如系误录…", and the dialog offers deleting it.
       const fieldErrors = apiFieldErrors(e, { startDate: 'endDate' });
       return formFail(e.status, 'end', { errors: fieldErrors, values, message: Object.keys(fieldErrors).length ? null : e.message });

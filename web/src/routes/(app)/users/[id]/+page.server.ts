@@ -33,11 +33,13 @@ export const actions: Actions = {
     if (!(ROLES as readonly string[]).includes(values.role)) errors.role = '请选择角色';
     if (!orgUnitId) errors.orgUnitId = '请选择所属组织';
     if (Object.keys(errors).length || !orgUnitId) return formFail(400, 'update', { errors, values });
+    const version = positiveInt(data, 'version');
+    if (!version) return formFail(400, 'update', { values, message: '缺少记录版本，请刷新页面后再保存' });
     const api = serverApi(event).api;
     const { user: before } = await ok(api.users[':id'].$get({ param: { id } }));
     const res = await api.users[':id'].$patch({
       param: { id },
-      json: { displayName: values.displayName, role: values.role as Role, orgUnitId },
+      json: { displayName: values.displayName, role: values.role as Role, orgUnitId, version },
     });
     if (!res.ok) return apiFail('update', await toApiError(res), values, { role_org_mismatch: 'orgUnitId', self_demote: 'role' });
     const relogin = before.role !== values.role || before.org_unit_id !== orgUnitId;

@@ -61,7 +61,9 @@ export const actions: Actions = {
       });
     }
     if (Object.keys(errors).length) return formFail(400, 'save', { errors, values });
-    const res = await serverApi(event).api.decisions.items[':id'].$patch({ param: { id }, json });
+    const version = positiveInt(data, 'version');
+    if (!version) return formFail(400, 'save', { values, message: '缺少记录版本，请刷新页面后再保存' });
+    const res = await serverApi(event).api.decisions.items[':id'].$patch({ param: { id }, json: { ...json, version } });
     if (!res.ok) return apiFormFail('save', await toApiError(res), values);
     back(id, '已保存议题')(event);
   },

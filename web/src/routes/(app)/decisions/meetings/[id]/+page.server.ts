@@ -97,9 +97,11 @@ export const actions: Actions = {
     const data = await event.request.formData();
     const values = Object.fromEntries(['heldOn', 'heldTime', 'place', 'chair', 'recorder', 'notes'].map((k) => [k, text(data, k)]));
     if (!ISO_DATE.test(values.heldOn!)) return formFail(400, 'edit', { errors: { heldOn: '请选择会议日期' }, values });
+    const version = positiveInt(data, 'version');
+    if (!version) return formFail(400, 'edit', { values, message: '缺少记录版本，请刷新页面后再保存' });
     const res = await serverApi(event).api.decisions.meetings[':id'].$patch({
       param: { id },
-      json: { heldOn: values.heldOn!, heldTime: values.heldTime || null, place: values.place!, chair: values.chair!, recorder: values.recorder!, notes: values.notes! },
+      json: { heldOn: values.heldOn!, heldTime: values.heldTime || null, place: values.place!, chair: values.chair!, recorder: values.recorder!, notes: values.notes!, version },
     });
     if (!res.ok) return apiFormFail('edit', await toApiError(res), values);
     setFlash(event, '已保存会议信息');

@@ -7,7 +7,7 @@ import { setFlash } from '$lib/server/flash';
 import { formFail } from '$lib/server/forms';
 import { apiFormFail, idParam } from '$lib/server/roster';
 import { readSanctionForm } from '$lib/server/sanction-form';
-import { text } from '$lib/forms';
+import { positiveInt, text } from '$lib/forms';
 import { todayInChina } from '$lib/roster';
 import { addDays } from '$lib/discipline';
 
@@ -38,8 +38,10 @@ export const actions: Actions = {
     values.reason = text(data, 'reason');
     if (!values.reason) errors.reason = '请填写更正原因';
     if (!body || errors.reason) return formFail(400, 'correct', { errors, values });
+    const version = positiveInt(data, 'version');
+    if (!version) return formFail(400, 'correct', { values, message: '缺少记录版本，请刷新页面后再保存' });
     const api = serverApi(event).api.sanctions[':id'];
-    const res = await api.$put({ param: { id }, json: { ...body, reason: values.reason } });
+    const res = await api.$put({ param: { id }, json: { ...body, reason: values.reason, version } });
     if (!res.ok) return apiFormFail('correct', await toApiError(res), values, {}, { type: 'sanction', system: 'sanction' });
     const { sanction: saved } = await ok(await api.$get({ param: { id } }));
     const period = saved.influence_end ? `${saved.effective_date} 至 ${addDays(saved.influence_end, -1)}` : `${saved.effective_date} 起，永久`;

@@ -5,7 +5,7 @@ import { serverApi } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { setFlash } from '$lib/server/flash';
 import { apiFormFail, idParam } from '$lib/server/roster';
-import { text } from '$lib/forms';
+import { positiveInt, text } from '$lib/forms';
 import { formFail } from '$lib/server/forms';
 import { readTalkForm } from '$lib/server/talk-form';
 import { addDays } from '$lib/discipline';
@@ -36,7 +36,9 @@ export const actions: Actions = {
     values.reason = text(data, 'reason');
     if (!values.reason) errors.reason = '请填写更正原因';
     if (!body || errors.reason) return formFail(400, 'correct', { errors, values });
-    const res = await api.$put({ param: { id }, json: { ...body, reason: values.reason } });
+    const version = positiveInt(data, 'version');
+    if (!version) return formFail(400, 'correct', { values, message: '缺少记录版本，请刷新页面后再保存' });
+    const res = await api.$put({ param: { id }, json: { ...body, reason: values.reason, version } });
     if (!res.ok) return apiFormFail('correct', await toApiError(res), values);
     const { talk: saved } = await ok(await api.$get({ param: { id } }));
     const derived = [

@@ -5,6 +5,7 @@ import { serverApi } from '$lib/server/api';
 import { setFlash } from '$lib/server/flash';
 import { requireRole } from '$lib/server/guard';
 import { formFail } from '$lib/server/forms';
+import { positiveInt } from '$lib/forms';
 import { idParam, personApiFail, readPersonForm } from '$lib/server/roster';
 import { inTreeOrder, ROSTER_EDITORS } from '$lib/roster';
 
@@ -37,9 +38,13 @@ export const actions: Actions = {
   default: async (event) => {
     requireRole(event.locals, ...ROSTER_EDITORS);
     const id = idParam(event.params.id, '人员');
-    const { values, errors, body } = readPersonForm(await event.request.formData());
+    const data = await event.request.formData();
+    const { values, errors, body } = readPersonForm(data);
     if (!body) return formFail(400, 'person', { errors, values });
-    const res = await serverApi(event).api.people[':id'].$patch({ param: { id }, json: body });
+    // The version the form was opened with: a save over someone else's newer one answers 409.
+    const version = positiveInt(data, 'version');
+    if (!version) return formFail(400, 'person', { values, message: '缺少记录版本，请刷新页面后再保存' });
+    const res = await serverApi(event).api.people[':id'].$patch({ param: { id }, json: { ...body, version } });
     if (!res.ok) return personApiFail(await toApiError(res), values);
     setFlash(event, '已保存');
     redirect(303, `/people/${id}`);

@@ -49,7 +49,7 @@ export const actions: Actions = {
     if (Object.keys(errors).length) return formFail(400, 'draft', { errors, values });
     const res = await serverApi(event).api.pledges.templates[':id'].versions[':versionId'].$put({
       param: { id, versionId: String(versionId) },
-      json: { title: values.title, paragraphs, note: values.note },
+      json: { title: values.title, paragraphs, note: values.note, version: positiveInt(data, 'version') ?? 0 },
     });
     if (!res.ok) return apiFail('draft', await toApiError(res), values);
     setFlash(event, '草稿已保存');

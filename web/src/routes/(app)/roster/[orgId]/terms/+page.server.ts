@@ -59,9 +59,11 @@ export const actions: Actions = {
     if (!termId) return formFail(400, 'update', { values: state, message: '缺少届次编号' });
     if (text(data, 'wasOpen') && values.endDate && !data.get('confirmClose')) errors.confirmClose = '请确认本届在任职务将随之结束';
     if (Object.keys(errors).length) return formFail(400, 'update', { errors, values: state });
+    const version = positiveInt(data, 'version');
+    if (!version) return formFail(400, 'update', { values: state, message: '缺少记录版本，请刷新页面后再保存' });
     const res = await serverApi(event).api.terms[':id'].$patch({
       param: { id: String(termId) },
-      json: { ordinal, electionDate: values.electionDate, startDate: values.startDate, endDate: values.endDate || null },
+      json: { ordinal, electionDate: values.electionDate, startDate: values.startDate, endDate: values.endDate || null, version },
     });
     if (!res.ok) return apiFormFail('update', await toApiError(res), state, FIELD_CODES);
     const { term, postsEnded } = await res.json();

@@ -2,11 +2,11 @@ import { error, redirect } from '@sveltejs/kit';
 import { COMMITTEES, POST_HOW, type Committee, type PostHow } from '@qingfeng/db/schema';
 import type { Actions, PageServerLoad } from './$types';
 import { ok, toApiError } from '$lib/api';
-import { text } from '$lib/forms';
+import { positiveInt, text } from '$lib/forms';
 import { serverApi } from '$lib/server/api';
 import { setFlash } from '$lib/server/flash';
 import { requireRole } from '$lib/server/guard';
-import { formFail } from '$lib/server/forms';
+import { conflictMessage, formFail, withCurrentVersion } from '$lib/server/forms';
 import { apiFieldErrors, idParam } from '$lib/server/roster';
 import { committeeName, ISO_DATE, ROSTER_EDITORS, positionLabel } from '$lib/roster';
 
@@ -42,6 +42,8 @@ export const actions: Actions = {
     if (!isHow(values.how)) errors.how = '请选择产生方式';
     if (!values.reason) errors.reason = '请填写更正原因';
     if (Object.keys(errors).length || !isCommittee(committee) || !isHow(values.how)) return formFail(400, 'save', { errors, values });
+    const version = positiveInt(data, 'version');
+    if (!version) return formFail(400, 'save', { values, message: '缺少记录版本，请刷新页面后再保存' });
     const res = await serverApi(event).api.posts[':id'].$patch({
       param: { id: postId },
       json: {
@@ -52,10 +54,13 @@ export const actions: Actions = {
         endReason: values.endDate ? values.endReason : null,
         how: values.how,
         reason: values.reason,
+        version,
       },
     });
     if (!res.ok) {
       const e = await toApiError(res);
+      const stale = conflictMessage(e, { committee: '班子', position: '职务' });
+      if (stale) return formFail(e.status, 'save', { values: withCurrentVersion(e, values), message: stale });
       const fieldErrors = apiFieldErrors(e, { position: 'post', committee: 'post' });
       return formFail(e.status, 'save', { errors: fieldErrors, values, message: Object.keys(fieldErrors).length ? null : e.message });
     }
