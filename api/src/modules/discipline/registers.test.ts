@@ -114,10 +114,10 @@ describe.runIf(usingPostgres())('ledger import under concurrency (postgresql)', 
       { name: '钱二', idNumber: idOf['钱二']!, system: '党纪处分', type: '警告', violation: '廉洁纪律', authority: '街道纪工委', decisionDate: '2023-04-01', effectiveDate: '2023-04-01' },
     ]);
     const [a, b, c, d] = await Promise.all([
-      upload('/api/talks/import/commit', talks).then(lines),
-      upload('/api/talks/import/commit', talks).then(lines),
-      upload('/api/sanctions/import/commit', sanctions).then(lines),
-      upload('/api/sanctions/import/commit', sanctions).then(lines),
+      (async () => lines(await upload('/api/talks/import/commit', talks)))(),
+      (async () => lines(await upload('/api/talks/import/commit', talks)))(),
+      (async () => lines(await upload('/api/sanctions/import/commit', sanctions)))(),
+      (async () => lines(await upload('/api/sanctions/import/commit', sanctions)))(),
     ]);
     // One commit writes the rows; the other waits for it and then finds them all recorded.
     expect([a.at(-1)?.result?.summary, b.at(-1)?.result?.summary].map((s) => s?.create).sort()).toEqual([0, 40]);
