@@ -53,17 +53,27 @@ export async function bareArchivePdf(d: ArchiveData): Promise<{ bytes: number; p
       doc.text(s.emptyText, xs[0], doc.y, { lineBreak: false });
       doc.y += ROW_HEIGHT;
     }
+    const widths = s.columns.map((c) => (width * c.width) / total - 6);
     s.rows.forEach((row, r) => {
-      if (doc.y + ROW_HEIGHT > bottom) {
+      const values = s.columns.map((c) => c.value(row, r));
+      // Cells marked wrap are wrapped by pdfkit to their column's width, as on our pages: the row is as
+      // tall as its tallest cell.
+      let height = ROW_HEIGHT;
+      s.columns.forEach((c, i) => {
+        if (c.wrap && values[i]) height = Math.max(height, doc.heightOfString(values[i]!, { width: widths[i]!, lineGap: 1 }) + ROW_HEIGHT - FONT_SIZE * 1.2);
+      });
+      if (doc.y + height > bottom) {
         newPage();
         header();
       }
       const y = doc.y;
       s.columns.forEach((c, i) => {
-        const text = c.value(row, r);
-        if (text) doc.text(text, xs[i], y, { lineBreak: false });
+        const text = values[i];
+        if (!text) return;
+        if (c.wrap) doc.text(text, xs[i], y, { width: widths[i]!, lineGap: 1 });
+        else doc.text(text, xs[i], y, { lineBreak: false });
       });
-      doc.y = y + ROW_HEIGHT;
+      doc.y = y + height;
     });
   }
   doc.moveDown();
