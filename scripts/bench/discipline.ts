@@ -130,9 +130,21 @@ export async function benchDiscipline(bench: BenchDb, db: Kysely<Database>, app:
   // ---- 6a: integrity figures, whole province, one year ----
   const integrityPath = `/api/reports/integrity?org=${data.rootId}&year=${YEAR}`;
   const q = integrityFiguresQuery({ orgPath: data.rootPath, from: `${YEAR}-01-01`, to: `${YEAR + 1}-01-01` });
-  const check = (await (await expectOk(await client.get(integrityPath), 'integrity figures')).json()) as { figures: { collectiveTalks: number } };
+  const check = (await (await expectOk(await client.get(integrityPath), 'integrity figures')).json()) as { figures: { collectiveTalks: number; individualTalks: number; partySanctionedPersons: number } };
   const rawTalks = (await q.execute(db)).rows[0]!;
-  if (check.figures.collectiveTalks !== rawTalks.collectiveTalks) throw new Error(`integrity figures: ${check.figures.collectiveTalks} collective talks, raw SQL ${rawTalks.collectiveTalks}`);
+  // And against plain counts written independently of FIGURE_DEFS.
+  const plain = (
+    await sql<{ collective: number; individual: number; party: number }>`
+      SELECT (SELECT count(*) FROM talk t JOIN org_unit o ON o.id = t.org_unit_id WHERE o.path LIKE ${`${data.rootPath}%`} AND t.kind = 'collective'
+                AND t.talk_date >= ${`${YEAR}-01-01`}::date AND t.talk_date < ${`${YEAR + 1}-01-01`}::date)::int AS collective,
+             (SELECT count(*) FROM talk t JOIN org_unit o ON o.id = t.org_unit_id WHERE o.path LIKE ${`${data.rootPath}%`} AND t.kind IN ('reminder', 'admonishment', 'warning_talk')
+                AND t.talk_date >= ${`${YEAR}-01-01`}::date AND t.talk_date < ${`${YEAR + 1}-01-01`}::date)::int AS individual,
+             (SELECT count(DISTINCT s.person_id) FROM sanction s JOIN org_unit o ON o.id = s.org_unit_id WHERE o.path LIKE ${`${data.rootPath}%`} AND s.system = 'party' AND s.status = 'in_force'
+                AND s.effective_date >= ${`${YEAR}-01-01`}::date AND s.effective_date < ${`${YEAR + 1}-01-01`}::date)::int AS party`.execute(db)
+  ).rows[0]!;
+  const got = check.figures;
+  if (got.collectiveTalks !== rawTalks.collectiveTalks || got.collectiveTalks !== plain.collective || got.individualTalks !== plain.individual || got.partySanctionedPersons !== plain.party)
+    throw new Error(`integrity figures: ${JSON.stringify(got)} vs plain counts ${JSON.stringify(plain)}`);
   const integrity = await paired({
     warmup: 1,
     runs: Math.max(opts.runs, FAST_RUNS),
