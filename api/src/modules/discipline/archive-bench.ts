@@ -54,13 +54,14 @@ export async function bareArchivePdf(d: ArchiveData): Promise<{ bytes: number; p
       doc.y += ROW_HEIGHT;
     }
     const widths = s.columns.map((c) => (width * c.width) / total - 6);
+    const lineHeight = doc.currentLineHeight();
     s.rows.forEach((row, r) => {
       const values = s.columns.map((c) => c.value(row, r));
       // Cells marked wrap are wrapped by pdfkit to their column's width, as on our pages: the row is as
       // tall as its tallest cell.
       let height = ROW_HEIGHT;
       s.columns.forEach((c, i) => {
-        if (c.wrap && values[i]) height = Math.max(height, doc.heightOfString(values[i]!, { width: widths[i]!, lineGap: 1 }) + ROW_HEIGHT - FONT_SIZE * 1.2);
+        if (c.wrap && values[i]) height = Math.max(height, doc.heightOfString(values[i]!, { width: widths[i]!, lineGap: 1 }) + ROW_HEIGHT - lineHeight);
       });
       if (doc.y + height > bottom) {
         newPage();
