@@ -121,6 +121,8 @@ describe.skipIf(!chromiumPath)('discipline story: talks, sanctions, four forms, 
     await page.getByRole('button', { name: '保存更正' }).click();
     await page.getByRole('heading', { name: /曹春兰 · 党纪严重警告/ }).waitFor();
     expect(await page.locator('main').innerText()).toContain('影响期重新计算为');
+    // Saved: the form closes and the page shows the record as stored.
+    await page.waitForFunction(() => !document.querySelector('[data-testid="sanction-correct"]')?.hasAttribute('open'));
     await shot(page, '7-05b-sanction-corrected');
 
     await page.goto(`${server.url}/discipline/talks?search=唐海涛`);
@@ -133,6 +135,7 @@ describe.skipIf(!chromiumPath)('discipline story: talks, sanctions, four forms, 
     const text = await page.locator('main').innerText();
     expect(text).toContain('重新计算：诫勉影响期');
     expect(text).toContain('诫勉影响期');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="talk-correct"]')?.hasAttribute('open'));
     await shot(page, '7-03b-talk-corrected');
   });
 

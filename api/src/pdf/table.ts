@@ -166,6 +166,9 @@ export async function drawTable<R>(pdf: PdfBuilder, columns: TableColumn<R>[], r
     if (wrapColumns) {
       columns.forEach((col, i) => {
         if (!col.wrap || !values[i]) return;
+        // A value that fits on one line (the usual case) needs no line wrapper: measured by its width and
+        // drawn as a plain line; only longer values are laid out by pdfkit's wrapper (much slower).
+        if (!values[i]!.includes('\n') && doc.widthOfString(values[i]!) <= cells[i]!.w - 2 * PAD_X) return;
         const h = doc.heightOfString(values[i]!, { width: cells[i]!.w - 2 * PAD_X, lineGap: 1 });
         height = Math.max(height, h + 2 * textDy);
       });

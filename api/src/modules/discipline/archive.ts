@@ -10,9 +10,10 @@ import { ineligibility } from './eligibility.ts';
 import { displayStatus, reasonText, sanctionForm, sanctionLabel, talkForm, TALK_KIND_LABELS } from './rules.ts';
 
 export async function archiveData(db: Kysely<Database>, scopePath: string, id: number, today: string) {
-  const a = await archiveOf(db, scopePath, id);
+  // The eligibility statement runs beside the archive's own (its answer is dropped if the person is not visible).
+  const [a, ineligible] = await Promise.all([archiveOf(db, scopePath, id), ineligibility(db, [{ key: 'p', personId: id, on: today }])]);
   if (!a) return undefined;
-  const reasons = (await ineligibility(db, [{ key: 'p', personId: id, on: today }])).get('p') ?? [];
+  const reasons = ineligible.get('p') ?? [];
   return {
     person: a.person,
     posts: a.posts,

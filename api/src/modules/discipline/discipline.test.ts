@@ -314,10 +314,30 @@ describe(`eligibility (${engineLabel()})`, () => {
     expect(r.body.rows.map((x) => x.eligible)).toEqual([false, false, true]);
     const asOffice = await get<{ rows: { reasons: string[] }[] }>(`/api/discipline/candidate-review?org=${village}&on=2022-01-10&people=${a}`, office);
     expect(asOffice.body.rows[0]?.reasons).toEqual([]);
-    // The 联审 sheet goes into the election file: PDF/A-2b.
-    const sheet = await call(t.app, 'GET', `/api/discipline/candidate-review.pdf?org=${village}&on=2022-01-10&people=${a},${b},${masses}`, { cookie: inspector });
-    expect(sheet.status).toBe(200);
-    expectPdfA2b(new Uint8Array(await sheet.arrayBuffer()), 'candidate-review');
+    // One page at a time, the counts over the whole list, in the order chosen; the reasons as text.
+    type Review = { total: number; ineligible: number; page: number; rows: { personId: number; name: string; eligible: boolean; reasons: string[] }[] };
+    const page2 = await get<Review>(`/api/discipline/candidate-review?org=${village}&on=2022-01-10&people=${masses},${b},${a}&page=2&pageSize=2`);
+    expect(page2.body).toMatchObject({ total: 3, ineligible: 2, page: 2 });
+    expect(page2.body.rows.map((x) => x.personId)).toEqual([a]);
+    expect(page2.body.rows[0]?.reasons.join('；')).toMatch(/影响期/);
+    const past = await get<Review>(`/api/discipline/candidate-review?org=${village}&on=2022-01-10&people=${a},${b}&page=9`);
+    expect(past.body).toMatchObject({ total: 2, ineligible: 2, rows: [] });
+    expect((await get(`/api/discipline/candidate-review?org=${village}&on=2022-01-10&people=${a},99999999`)).status).toBe(404);
+    expect((await get(`/api/discipline/candidate-review?org=${village}&on=2022-01-10&people=${Array.from({ length: 10_001 }, (_, i) => i + 1).join(',')}`)).status).toBe(400);
+    // The PDF holds every row (no paging) and the counts; the 联审 sheet goes into the election file: PDF/A-2b.
+    const pdf = await call(t.app, 'GET', `/api/discipline/candidate-review.pdf?org=${village}&on=2022-01-10&people=${a},${b},${masses}`, { cookie: inspector });
+    expect(pdf.status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'review-'));
+    try {
+      const file = join(dir, 'r.pdf');
+      const bytes = new Uint8Array(await pdf.arrayBuffer());
+      expectPdfA2b(bytes, 'candidate-review');
+      writeFileSync(file, bytes);
+      const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/ +/g, '');
+      for (const w of ['候选人3名，其中不符合资格2名', '甲', '乙', '符合']) expect(text, w).toContain(w);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

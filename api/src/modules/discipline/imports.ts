@@ -265,6 +265,21 @@ async function peopleByIdNumber(db: Kysely<Database>, scopePath: string, ids: re
   return out;
 }
 
+/** Advisory-lock classes (two-int keys: class, org id) of the ledger imports; single-key locks live elsewhere. */
+const LEDGER_LOCK = { talk: 741_311, sanction: 741_312 } as const;
+
+/**
+ * Serialises commits of one ledger per org unit: two simultaneous commits of the same file would both
+ * find nothing recorded and both insert. A row's duplicate key (subject person or unit) lies in one org
+ * unit, so locking the rows' units (ascending: never a deadlock) before reading what exists is enough;
+ * the locks end with the transaction.
+ */
+async function lockLedger(db: Kysely<Database>, ledger: keyof typeof LEDGER_LOCK, orgIds: readonly number[]): Promise<void> {
+  for (const chunk of chunks([...new Set(orgIds)].sort((a, b) => a - b), 10_000)) {
+    await sql`SELECT pg_advisory_xact_lock(${sql.lit(LEDGER_LOCK[ledger])}, x.id) FROM (SELECT unnest(${chunk}::int[]) AS id ORDER BY 1) x`.execute(db);
+  }
+}
+
 const flag = (problems: ImportProblem[], row: number, column: string, ps: readonly Problem[]) => {
   for (const p of ps) problems.push({ row, column, message: p.message });
 };
@@ -274,6 +289,8 @@ export async function planTalkImport(
   scope: { path: string; orgUnitId: number },
   parsed: ParsedSheet<TalkImportRow>,
   settings: DisciplineSettings,
+  /** Inside the commit transaction: take the ledger locks before reading what is already recorded. */
+  lock = false,
 ): Promise<TalkPlan> {
   const problems = [...parsed.problems];
   const people = await peopleByIdNumber(db, scope.path, parsed.rows.flatMap((r) => (r.idNumber ? [r.idNumber] : [])));
@@ -325,6 +342,7 @@ export async function planTalkImport(
   const existing = new Set<string>();
   const key = (t: Pick<TalkValues, 'kind' | 'talk_date' | 'subject_person_id' | 'org_unit_id' | 'topic'>) =>
     `${t.kind}|${t.talk_date}|${t.subject_person_id ?? `o${t.org_unit_id}`}|${t.topic}`;
+  if (lock) await lockLedger(db, 'talk', create.map((t) => t.org_unit_id));
   if (create.length) {
     const dates = [...new Set(create.map((t) => t.talk_date))];
     for (const chunk of chunks(dates, 10_000)) {
@@ -336,7 +354,7 @@ export async function planTalkImport(
   return { problems: problems.sort((a, b) => a.row - b.row), summary: { rows: parsed.rowCount, create: fresh.length, unchanged: create.length - fresh.length }, create: fresh };
 }
 
-export async function planSanctionImport(db: Kysely<Database>, scopePath: string, parsed: ParsedSheet<SanctionImportRow>, settings: DisciplineSettings): Promise<SanctionPlan> {
+export async function planSanctionImport(db: Kysely<Database>, scopePath: string, parsed: ParsedSheet<SanctionImportRow>, settings: DisciplineSettings, lock = false): Promise<SanctionPlan> {
   const problems = [...parsed.problems];
   const people = await peopleByIdNumber(db, scopePath, parsed.rows.map((r) => r.idNumber));
   const create: SanctionValues[] = [];
@@ -367,6 +385,7 @@ export async function planSanctionImport(db: Kysely<Database>, scopePath: string
     });
   }
   const key = (s: Pick<SanctionValues, 'person_id' | 'system' | 'type' | 'effective_date'>) => `${s.person_id}|${s.system}|${s.type}|${s.effective_date}`;
+  if (lock) await lockLedger(db, 'sanction', create.map((s) => s.org_unit_id));
   const existing = new Set<string>();
   for (const chunk of chunks([...new Set(create.map((s) => s.person_id))], 10_000)) {
     const r = await db.selectFrom('sanction').select(['person_id', 'system', 'type', 'effective_date']).where(sql<boolean>`person_id = ANY(${chunk}::int[])`).execute();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createOrg, createTestContext, createUserAndLogin, engineLabel, TEST_ORIGIN, type TestContext } from '../../testing/harness.ts';
+import { call, createOrg, createTestContext, createUserAndLogin, engineLabel, TEST_ORIGIN, usingPostgres, type TestContext } from '../../testing/harness.ts';
 import { personBody } from '../roster/test-helpers.ts';
 import { SANCTION_COLUMNS, TALK_COLUMNS } from './imports.ts';
 
@@ -98,5 +98,35 @@ describe(`ledger import and registers (${engineLabel()})`, () => {
     ws.eachRow((r) => values.push(r.values.toString()));
     expect(values.join('\n')).toContain('赵一');
     expect((await call(t.app, 'GET', '/api/talks/register.xlsx', { cookie: auditor })).status).toBe(200);
+  });
+});
+
+// PGlite has one connection: two commits cannot overlap there.
+describe.runIf(usingPostgres())('ledger import under concurrency (postgresql)', () => {
+  it('two simultaneous commits of one file record each row once', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      kind: '提醒谈话',
+      date: `2023-03-${String((i % 28) + 1).padStart(2, '0')}`,
+      name: i % 2 ? '赵一' : '钱二',
+      idNumber: idOf[i % 2 ? '赵一' : '钱二']!,
+      leader: '王书记',
+      topic: `并发导入${i}`,
+    }));
+    const talks = await xlsx('谈话台账', TALK_COLUMNS, rows);
+    const sanctions = await xlsx('处分台账', SANCTION_COLUMNS, [
+      { name: '钱二', idNumber: idOf['钱二']!, system: '党纪处分', type: '警告', violation: '廉洁纪律', authority: '街道纪工委', decisionDate: '2023-04-01', effectiveDate: '2023-04-01' },
+    ]);
+    const [a, b, c, d] = await Promise.all([
+      (async () => lines(await upload('/api/talks/import/commit', talks)))(),
+      (async () => lines(await upload('/api/talks/import/commit', talks)))(),
+      (async () => lines(await upload('/api/sanctions/import/commit', sanctions)))(),
+      (async () => lines(await upload('/api/sanctions/import/commit', sanctions)))(),
+    ]);
+    // One commit writes the rows; the other waits for it and then finds them all recorded.
+    expect([a.at(-1)?.result?.summary, b.at(-1)?.result?.summary].map((s) => s?.create).sort()).toEqual([0, 40]);
+    expect([c.at(-1)?.result?.summary, d.at(-1)?.result?.summary].map((s) => s?.create).sort()).toEqual([0, 1]);
+    const db = t.handle.db;
+    expect(await db.selectFrom('talk').select('id').where('topic', 'like', '并发导入%').execute()).toHaveLength(40);
+    expect(await db.selectFrom('sanction').select('id').where('effective_date', '=', '2023-04-01').execute()).toHaveLength(1);
   });
 });

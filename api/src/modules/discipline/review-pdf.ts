@@ -8,14 +8,18 @@ export interface CandidateReview {
   on: string;
   /** False for the party work office: results without the reasons. */
   detailed: boolean;
+  /** Candidates and ineligible ones over the whole list; `rows` may be one page of it. */
+  total: number;
+  ineligible: number;
+  page: number;
+  pageSize: number;
   rows: { personId: number; name: string; orgName: string; eligible: boolean; reasons: string[] }[];
 }
 
 export const reviewTitle = (d: Pick<CandidateReview, 'org'>) => `${d.org.name}换届候选人资格联审表`;
 
 export async function drawCandidateReview(pdf: PdfBuilder, d: CandidateReview): Promise<void> {
-  const bad = d.rows.filter((r) => !r.eligible).length;
-  pdf.titleBlock(reviewTitle(d), [`换届日期：${chineseDate(d.on)} · 候选人 ${d.rows.length} 名，其中不符合资格 ${bad} 名`]);
+  pdf.titleBlock(reviewTitle(d), [`换届日期：${chineseDate(d.on)} · 候选人 ${d.total} 名，其中不符合资格 ${d.ineligible} 名`]);
   await drawTable(
     pdf,
     [

@@ -29,6 +29,17 @@ export async function reportOrg(c: Context<AppEnv>, org: number | undefined) {
   return found;
 }
 
+/**
+ * The org a report is about, without its kind: the caller's own org comes from the session (already
+ * loaded and checked on this request), so the commonest report costs no lookup; any other goes through
+ * reportOrg.
+ */
+export async function reportScope(c: Context<AppEnv>, org: number | undefined): Promise<{ id: number; name: string; path: string }> {
+  const user = currentUser(c);
+  if (org === undefined || org === user.orgUnitId) return { id: user.orgUnitId, name: user.orgName, path: user.orgPath };
+  return reportOrg(c, org);
+}
+
 export const orgQuery = z.coerce.number().int().positive().max(2_147_483_647).optional();
 export const periodQuery = { org: orgQuery, from: isoDate.optional(), to: isoDate.optional() };
 /** A period [from, to) from the query, by default this calendar year. */

@@ -121,9 +121,11 @@ export const campaignRoutes = new Hono<AppEnv>()
   })
   .get('/:id', allow(...CAMPAIGN_VIEWERS), v('param', idParam), async (c) => {
     const user = currentUser(c);
-    const campaign = await campaignFor(c, c.req.valid('param').id);
     const today = todayInShanghai(c.get('clock').now());
-    const progress = await q.campaignProgress(c.get('db'), user.orgPath, campaign, today);
+    // The campaign and its progress in one statement (the dashboard is the page everyone reloads).
+    const d = await q.campaignDashboard(c.get('db'), user.orgPath, c.req.valid('param').id, today);
+    if (!d) throw notFound('签署活动不存在');
+    const { campaign, progress } = d;
     const { orgPath: _p, ...rest } = campaign;
     return c.json({ campaign: rest, progress, today, canManage: canManage(user, campaign) });
   })

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { PERSON_CATEGORIES, SANCTION_SYSTEMS, TALK_KINDS, VIOLATIONS } from '@qingfeng/db';
 import type { AppEnv } from '../../../context.ts';
 import { allow, currentUser } from '../../../http/guard.ts';
-import { isoDate, v } from '../../../http/validate.ts';
+import { isoDate, pagination, v } from '../../../http/validate.ts';
 import { badRequest, notFound } from '../../../http/errors.ts';
 import { deliverPdf } from '../../../pdf/deliver.ts';
 import * as q from '../queries.ts';
-import { ineligibility } from '../eligibility.ts';
+import { candidateReview } from '../eligibility.ts';
 import {
   addDays,
   addWorkingDays,
@@ -26,32 +26,35 @@ import { READERS, reportOrg, scopeOf, today } from '../shared.ts';
 import { drawCandidateReview, reviewTitle, type CandidateReview } from '../review-pdf.ts';
 
 const REVIEWERS = ['inspector', 'auditor', 'org_office'] as const;
+/** A candidate list of up to this many people is reviewed in one statement (the benchmark's province-scale list). */
+export const REVIEW_MAX_PEOPLE = 10_000;
 const reviewQuery = z.object({
   org: z.coerce.number().int().positive().max(2_147_483_647),
   on: isoDate,
   people: z
     .string()
-    .max(20_000)
+    .max(REVIEW_MAX_PEOPLE * 11)
     .transform((s) => [...new Set(s.split(',').filter(Boolean).map(Number))])
-    .refine((ids) => ids.length > 0 && ids.length <= 2000 && ids.every((n) => Number.isInteger(n) && n > 0 && n <= 2_147_483_647), '请选择 1–2000 名候选人'),
+    .refine((ids) => ids.length > 0 && ids.length <= REVIEW_MAX_PEOPLE && ids.every((n) => Number.isInteger(n) && n > 0 && n <= 2_147_483_647), `请选择 1–${REVIEW_MAX_PEOPLE} 名候选人`),
 });
 
-async function review(c: Parameters<typeof today>[0], f: z.infer<typeof reviewQuery>): Promise<CandidateReview> {
+/** The review of a candidate list: one page of rows (`paged` null: every row, for the PDF) and the counts over all. */
+async function review(c: Parameters<typeof today>[0], f: z.infer<typeof reviewQuery>, paged: { page: number; pageSize: number } | null): Promise<CandidateReview> {
   const db = c.get('db');
   const org = await reportOrg(c, f.org);
-  const people = await Promise.all(f.people.map((id) => q.findPerson(db, scopeOf(c), id)));
-  if (people.some((p) => !p)) throw notFound('有候选人不存在');
-  const reasons = await ineligibility(db, people.map((p) => ({ key: String(p!.id), personId: p!.id, on: f.on })));
+  const r = await candidateReview(db, scopeOf(c), f.people, f.on, paged && { limit: paged.pageSize, offset: (paged.page - 1) * paged.pageSize });
+  if (r.total < r.asked) throw notFound('有候选人不存在');
   // The party work office sees the result only (domain.md §10).
   const detailed = currentUser(c).role !== 'org_office';
   return {
     org: { id: org.id, name: org.name },
     on: f.on,
     detailed,
-    rows: people.map((p) => {
-      const r = reasons.get(String(p!.id)) ?? [];
-      return { personId: p!.id, name: p!.name, orgName: p!.org_name, eligible: r.length === 0, reasons: detailed ? r.map(reasonText) : [] };
-    }),
+    total: r.total,
+    ineligible: r.ineligible,
+    page: paged?.page ?? 1,
+    pageSize: paged?.pageSize ?? r.total,
+    rows: r.rows.map((p) => ({ personId: p.personId, name: p.name, orgName: p.orgName, eligible: p.reasons.length === 0, reasons: detailed ? p.reasons.map(reasonText) : [] })),
   };
 }
 
@@ -98,9 +101,12 @@ export const deskRoutes = new Hono<AppEnv>()
     if (org.kind !== 'village' && org.kind !== 'community') throw badRequest('not_village', '请选择村或社区');
     return c.json({ org: { id: org.id, name: org.name }, items: await q.villageCandidates(c.get('db'), scopeOf(c), org.id, f.on ?? today(c)) });
   })
-  .get('/candidate-review', allow(...REVIEWERS), v('query', reviewQuery), async (c) => c.json(await review(c, c.req.valid('query'))))
+  .get('/candidate-review', allow(...REVIEWERS), v('query', reviewQuery.extend(pagination)), async (c) => {
+    const f = c.req.valid('query');
+    return c.json(await review(c, f, { page: f.page, pageSize: f.pageSize }));
+  })
   .get('/candidate-review.pdf', allow(...REVIEWERS), v('query', reviewQuery), async (c) => {
-    const data = await review(c, c.req.valid('query'));
+    const data = await review(c, c.req.valid('query'), null);
     return deliverPdf(c, {
       kind: 'candidate_review',
       title: reviewTitle(data),

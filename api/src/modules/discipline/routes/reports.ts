@@ -8,7 +8,7 @@ import { pagination, v } from '../../../http/validate.ts';
 import { childOrgs } from '../queries.ts';
 import { figureRecords, fourFormsBreakdown, integrityFigures, yearPeriod, type FourFormsRow } from '../figures.ts';
 import { FIGURE_LABELS, FORMS, FORM_LABELS, fourFormsFigures, INTEGRITY_FIGURES, integritySentence, sentenceText, talkForm, sanctionForm, type FourForm } from '../rules.ts';
-import { orgQuery, period, periodQuery, READERS, reportOrg, today } from '../shared.ts';
+import { orgQuery, period, periodQuery, READERS, reportScope, today } from '../shared.ts';
 
 const year = z.coerce.number().int().min(1990).max(2200);
 const integrityQuery = z.object({ org: orgQuery, year: year.optional() });
@@ -33,7 +33,7 @@ const withShares = (r: FourFormsRow) => ({ key: r.key, ...fourFormsFigures(r) })
 export const disciplineReportRoutes = new Hono<AppEnv>()
   .get('/integrity', allow(...READERS), v('query', integrityQuery), async (c) => {
     const f = c.req.valid('query');
-    const org = await reportOrg(c, f.org);
+    const org = await reportScope(c, f.org);
     const y = f.year ?? Number(today(c).slice(0, 4));
     const figures = await integrityFigures(c.get('reportDb'), yearPeriod(org.path, y));
     const parts = integritySentence(figures);
@@ -41,13 +41,13 @@ export const disciplineReportRoutes = new Hono<AppEnv>()
   })
   .get('/integrity/records', allow(...READERS), v('query', integrityQuery.extend({ year, figure: z.enum(INTEGRITY_FIGURES), ...pagination })), async (c) => {
     const f = c.req.valid('query');
-    const org = await reportOrg(c, f.org);
+    const org = await reportScope(c, f.org);
     const list = await figureRecords(c.get('reportDb'), yearPeriod(org.path, f.year), f.figure, f.page, f.pageSize);
     return c.json({ org: { id: org.id, name: org.name }, year: f.year, figure: f.figure, label: FIGURE_LABELS[f.figure], ...list });
   })
   .get('/four-forms', allow(...READERS), v('query', z.object(periodQuery)), async (c) => {
     const f = c.req.valid('query');
-    const org = await reportOrg(c, f.org);
+    const org = await reportScope(c, f.org);
     const { from, to } = period(c, f);
     const db = c.get('reportDb');
     const [b, children] = await Promise.all([fourFormsBreakdown(db, { orgPath: org.path, from, to }), childOrgs(db, org.id)]);
@@ -61,7 +61,7 @@ export const disciplineReportRoutes = new Hono<AppEnv>()
   })
   .get('/four-forms/records', allow(...READERS), v('query', z.object({ ...periodQuery, form: z.enum(FORMS as unknown as [FourForm, ...FourForm[]]), ...pagination })), async (c) => {
     const f = c.req.valid('query');
-    const org = await reportOrg(c, f.org);
+    const org = await reportScope(c, f.org);
     const { from, to } = period(c, f);
     const list = await figureRecords(c.get('reportDb'), { orgPath: org.path, from, to }, `fourForms.${f.form}`, f.page, f.pageSize);
     return c.json({ org: { id: org.id, name: org.name }, from, to, form: f.form, label: FORM_LABELS[f.form], ...list });

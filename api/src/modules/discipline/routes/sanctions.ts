@@ -100,7 +100,7 @@ const sanctionImport = importRoutes({
   templateFileName: '处分台账导入模板.xlsx',
   buildTemplate: buildSanctionTemplate,
   parse: parseSanctionWorkbook,
-  plan: async (db, c, parsed) => planSanctionImport(db, currentUser(c).orgPath, parsed, await q.loadDisciplineSettings(db)),
+  plan: async (db, c, parsed, lock) => planSanctionImport(db, currentUser(c).orgPath, parsed, await q.loadDisciplineSettings(db), lock),
   preview: (plan) => ({ ok: plan.problems.length === 0, summary: plan.summary, problems: plan.problems }),
   apply: (trx, plan, c, progress) => applySanctionImport(trx, plan, currentUser(c).id, c.get('clock').now(), progress),
   audit: (plan, c) => ({ kind: 'discipline.imported', objectType: 'org_unit', objectId: currentUser(c).orgUnitId, orgUnitId: currentUser(c).orgUnitId, details: { ledger: 'sanctions', ...plan.summary } }),

@@ -105,7 +105,7 @@ const talkImport = importRoutes({
   templateFileName: '谈话台账导入模板.xlsx',
   buildTemplate: buildTalkTemplate,
   parse: parseTalkWorkbook,
-  plan: async (db, c, parsed) => planTalkImport(db, { path: currentUser(c).orgPath, orgUnitId: currentUser(c).orgUnitId }, parsed, await q.loadDisciplineSettings(db)),
+  plan: async (db, c, parsed, lock) => planTalkImport(db, { path: currentUser(c).orgPath, orgUnitId: currentUser(c).orgUnitId }, parsed, await q.loadDisciplineSettings(db), lock),
   preview: (plan) => ({ ok: plan.problems.length === 0, summary: plan.summary, problems: plan.problems }),
   apply: (trx, plan, c, progress) => applyTalkImport(trx, plan, currentUser(c).id, c.get('clock').now(), progress),
   audit: (plan, c) => ({ kind: 'discipline.imported', objectType: 'org_unit', objectId: currentUser(c).orgUnitId, orgUnitId: currentUser(c).orgUnitId, details: { ledger: 'talks', ...plan.summary } }),

@@ -16,10 +16,12 @@ export const load: PageServerLoad = async (event) => {
   const org = positive(sp.get('org'));
   const onRaw = sp.get('on') ?? '';
   const on = /^\d{4}-\d{2}-\d{2}$/.test(onRaw) ? onRaw : todayInChina();
-  const people = sp.getAll('p').filter((x) => /^\d{1,9}$/.test(x)).slice(0, 2000);
+  const people = sp.getAll('p').filter((x) => /^\d{1,9}$/.test(x)).slice(0, 10_000);
+  const page = positive(sp.get('page')) || '1';
   const orgs = (await ok(api.orgs.$get({ query: {} }))).items.filter((o) => o.kind === 'village' || o.kind === 'community');
   const candidates = org ? (await ok(api.discipline.candidates.$get({ query: { org, on } }))).items : [];
   const query = { org, on, people: people.join(',') };
-  const review = org && people.length ? await ok(api.discipline['candidate-review'].$get({ query })) : null;
+  // One page of rows on screen; the PDF holds the whole list.
+  const review = org && people.length ? await ok(api.discipline['candidate-review'].$get({ query: { ...query, page, pageSize: '100' } })) : null;
   return { orgs, org, on, candidates, chosen: people, review, pdfHref: review ? `/api/discipline/candidate-review.pdf?${new URLSearchParams(query)}` : null };
 };
