@@ -3,3 +3,4 @@ export { createDb, localCacheGeneration, type DbHandle, type Engine, type Create
 export { migrateToLatest } from './migrate.ts';
 export { sql, type Kysely, type Transaction } from 'kysely';
 export { createScratchDatabase } from './scratch.ts';
+export { nameKeys, nameInitials, nameStrokeKey } from './name-keys.ts';

@@ -69,6 +69,8 @@ const EXPECTED: ColumnList = {
     investigation_case_number: true,
     created_at: true,
     updated_at: true,
+    name_initials: true,
+    name_stroke_key: true,
   },
   term: { id: true, org_unit_id: true, ordinal: true, election_date: true, start_date: true, end_date: true, created_at: true },
   post: {

@@ -149,6 +149,10 @@ export interface PersonTable {
   investigation_case_number: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Pinyin initials of the name ("thh"), computed on write (`nameKeys`), for search. */
+  name_initials: Generated<string>;
+  /** 姓氏笔画 sort key of the name, computed on write (`nameKeys`). */
+  name_stroke_key: Generated<string>;
 }
 
 export interface TermTable {

@@ -5,6 +5,7 @@
 // functions) ever holds a full ID number for a role that must not see one.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Committee, Database, EducationLevel, Gender, OrgKind, Person, PoliticalStatus, Position, Post, PostHow, Role } from '@qingfeng/db';
+import { nameKeys } from '@qingfeng/db';
 import { maskBirthDate, maskIdNumber } from './identity.ts';
 import { treeOrder } from '../orgs/queries.ts';
 import { seesFullIdNumbers, type PostSpan, type TermSpan } from './rules.ts';
@@ -111,9 +112,32 @@ export interface PeopleFilter {
   asOf: string;
   page: number;
   pageSize: number;
+  /** Column to sort by (default name); `stroke` is 姓氏笔画 order. */
+  sort?: PeopleSort | undefined;
+  desc?: boolean | undefined;
+}
+
+export const PEOPLE_SORTS = ['name', 'stroke', 'age', 'org', 'gender', 'political', 'education'] as const;
+export type PeopleSort = (typeof PEOPLE_SORTS)[number];
+
+/**
+ * The people-list search: a name fragment, pinyin initials ("thh" for 唐浩瀚, a prefix of the stored
+ * `name_initials`) or an ID-number fragment. Roster maintainers, who see ID numbers in full, may give any
+ * 4–18 characters of it; roles that see masked numbers (`**************123X`) may give only the last four
+ * characters they can see, matched as the suffix — any longer or inner fragment would confirm digits the
+ * mask hides, so it matches no ID number for them.
+ */
+export function peopleSearchCondition(scope: RosterScope, term: string): RawBuilder<boolean> {
+  const t = term.trim();
+  const ors = [sql`pe.name ILIKE ${`%${t.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}`];
+  if (/^[a-zA-Z]{1,20}$/.test(t)) ors.push(sql`pe.name_initials LIKE ${`${t.toLowerCase()}%`}`);
+  if (scope.fullIdNumbers && /^[0-9Xx]{4,18}$/.test(t)) ors.push(sql`pe.id_number LIKE ${`%${t.toUpperCase()}%`}`);
+  else if (!scope.fullIdNumbers && /^[0-9Xx]{4}$/.test(t)) ors.push(sql`pe.id_number LIKE ${`%${t.toUpperCase()}`}`);
+  return sql<boolean>`(${sql.join(ors, sql` OR `)})`;
 }
 
 export interface CurrentPost {
+
   orgUnitId: number;
   orgName: string;
   orgKind: OrgKind;
@@ -128,13 +152,19 @@ export async function listPeople(db: Kysely<Database>, scope: RosterScope, f: Pe
     .where(personVisible(f.orgPath ?? scope.path))
     // A filter org may be narrower than the scope but never wider: both must hold.
     .where(personVisible(scope.path));
-  if (f.search) {
-    const term = f.search.trim();
-    const nameLike = `%${term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    // Only roster maintainers may look people up by ID number.
-    const byId = scope.fullIdNumbers && /^[0-9Xx]{4,18}$/.test(term);
-    q = q.where((eb) => (byId ? eb.or([eb('pe.name', 'ilike', nameLike), eb('pe.id_number', 'like', `%${term.toUpperCase()}%`)]) : eb('pe.name', 'ilike', nameLike)));
-  }
+  if (f.search?.trim()) q = q.where(peopleSearchCondition(scope, f.search));
+  const dir = f.desc ? sql`DESC` : sql`ASC`;
+  // Age sorts by birth date (older first when ascending by age = birth date descending); roles that see
+  // 出生年月 only are sorted by the month, so the order cannot reveal the day they do not see.
+  const sortKey: Record<PeopleSort, RawBuilder<unknown>> = {
+    name: sql`pe.name ${dir}`,
+    stroke: sql`pe.name_stroke_key ${dir}`,
+    age: scope.fullIdNumbers ? sql`pe.birth_date ${f.desc ? sql`ASC` : sql`DESC`}` : sql`date_trunc('month', pe.birth_date) ${f.desc ? sql`ASC` : sql`DESC`}, pe.name`,
+    org: sql`o.path ${dir}, pe.name`,
+    gender: sql`pe.gender ${dir}, pe.name`,
+    political: sql`pe.political_status ${dir}, pe.name`,
+    education: sql`pe.education_highest ${dir}, pe.name`,
+  };
   const [rows, total] = await Promise.all([
     q
       .select(personColumns)
@@ -145,8 +175,7 @@ export async function listPeople(db: Kysely<Database>, scope: RosterScope, f: Pe
           FROM post cp JOIN org_unit co ON co.id = cp.org_unit_id JOIN term ct ON ct.id = cp.term_id
           WHERE cp.person_id = pe.id AND co.path LIKE ${like(scope.path)} AND ${postHeldOn('cp', f.asOf)} AND ${termInForceOn('ct', f.asOf)})`.as('current_posts'),
       )
-      .orderBy('pe.name')
-      .orderBy('pe.id')
+      .orderBy(sql`${sortKey[f.sort ?? 'name']}, pe.id`)
       .limit(f.pageSize)
       .offset((f.page - 1) * f.pageSize)
       .execute(),
@@ -200,12 +229,12 @@ export type PersonValues = Pick<
 > & { /** 身份类别 (domain.md §4); the import leaves it as it is. */ category?: Person['category'] };
 
 export async function insertPerson(db: Kysely<Database>, values: PersonValues, now: Date): Promise<number> {
-  const r = await db.insertInto('person').values({ ...values, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+  const r = await db.insertInto('person').values({ ...values, ...nameKeys(values.name), updated_at: now }).returning('id').executeTakeFirstOrThrow();
   return r.id;
 }
 
 export async function updatePerson(db: Kysely<Database>, id: number, values: Partial<PersonValues>, now: Date): Promise<void> {
-  await db.updateTable('person').set({ ...values, updated_at: now }).where('id', '=', id).execute();
+  await db.updateTable('person').set({ ...values, ...(values.name !== undefined && nameKeys(values.name)), updated_at: now }).where('id', '=', id).execute();
 }
 
 /** One of a person's posts, with its village and term. */
