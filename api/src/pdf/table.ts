@@ -163,9 +163,19 @@ export async function drawTable<R>(pdf: PdfBuilder, columns: TableColumn<R>[], r
     const row = rows[r]!;
     const values = columns.map((col) => col.value(row, r));
     let height = rowHeight;
-    if (wrapColumns) {
-      columns.forEach((col, i) => {
-        if (!col.wrap || !values[i]) return;
+    // A value too long for its cell even shrunk to 60 % wraps over lines rather than being cut with "…"
+    // (a long village name must print whole). Measured only when it could be too long: no glyph is
+    // wider than 1 em, so a value of n characters fits when n × 60 % of the size fits.
+    const wraps = columns.map((col, i) => {
+      const text = values[i];
+      if (!text) return false;
+      if (col.wrap) return true;
+      const avail = cells[i]!.w - 2 * PAD_X;
+      return text.length * fontSize * 0.6 > avail && doc.widthOfString(text) * 0.6 > avail;
+    });
+    if (wrapColumns || wraps.some(Boolean)) {
+      columns.forEach((_col, i) => {
+        if (!wraps[i]) return;
         const h = doc.heightOfString(values[i]!, { width: cells[i]!.w - 2 * PAD_X, lineGap: 1 });
         height = Math.max(height, h + 2 * textDy);
       });
@@ -180,7 +190,7 @@ export async function drawTable<R>(pdf: PdfBuilder, columns: TableColumn<R>[], r
       const text = values[i]!;
       if (!text) continue;
       const cell = cells[i]!;
-      if (columns[i]!.wrap && height > rowHeight) {
+      if (wraps[i] && height > rowHeight) {
         lines.flush();
         doc.text(text, cell.x + PAD_X, y + textDy, { width: cell.w - 2 * PAD_X, align: cell.align, lineGap: 1 });
       } else cellText(text, cell, y + textDy);
