@@ -723,3 +723,55 @@ export async function rosterCounts(db: Kysely<Database>, scope: RosterScope, org
 export function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
+
+/** A village whose latest term has passed its end (届满) with no newer term entered. */
+export interface ExpiredTermRow {
+  org_id: number;
+  org_name: string;
+  org_kind: OrgKind;
+  term_id: number;
+  ordinal: number;
+  election_date: string;
+  /** The term's end date, or — when none was entered — its start plus the statutory term length. */
+  due_date: string;
+  /** True when the end is the statutory length, not an entered end date. */
+  end_implied: boolean;
+}
+
+/**
+ * 届满 reminder: villages in scope whose latest term ended on or before `today` (the end date is the
+ * first day out of office) and have no newer term. Without an entered end date the term is due
+ * `termYears` after its start (村民委员会组织法 §11, as the term form suggests). One statement; the
+ * first `limit` by due date, and the count.
+ */
+export async function listExpiredTerms(db: Kysely<Database>, scope: RosterScope, today: string, termYears: number, limit = 50) {
+  const due = sql`coalesce(t.end_date, (t.start_date + make_interval(years => ${termYears}::int))::date)`;
+  const base = db
+    .selectFrom('org_unit as o')
+    .innerJoin('term as t', 't.org_unit_id', 'o.id')
+    .where('o.path', 'like', like(scope.path))
+    .where('o.kind', 'in', ['village', 'community'])
+    .where('o.active', '=', true)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('term as n').select('n.id').whereRef('n.org_unit_id', '=', 't.org_unit_id').whereRef('n.ordinal', '>', 't.ordinal'))))
+    .where(sql<boolean>`${due} <= ${today}::date`);
+  const [items, total] = await Promise.all([
+    base
+      .select([
+        'o.id as org_id',
+        'o.name as org_name',
+        'o.kind as org_kind',
+        't.id as term_id',
+        't.ordinal',
+        sql<string>`to_char(t.election_date, 'YYYY-MM-DD')`.as('election_date'),
+        sql<string>`to_char(${due}, 'YYYY-MM-DD')`.as('due_date'),
+        sql<boolean>`t.end_date IS NULL`.as('end_implied'),
+      ])
+      .orderBy(sql`${due}`)
+      .orderBy('o.sort_order')
+      .orderBy('o.id')
+      .limit(limit)
+      .execute() as Promise<ExpiredTermRow[]>,
+    base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: total.n };
+}
