@@ -740,15 +740,17 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
 
     // A new 第12届 without posts: 东风村 is 未录入, not counted; the 2021 round can still be reported.
     await page.goto(`${server.url}/roster/${villageId}/terms`);
+    // Elected tomorrow (Beijing): after every post the earlier steps entered today.
+    const tomorrow = new Date(Date.now() + (8 + 24) * 3600_000).toISOString().slice(0, 10);
     await page.locator('#ordinal').fill('12');
-    await page.locator('#electionDate').fill('2026-11-20');
-    await page.locator('#startDate').fill('2026-11-20');
+    await page.locator('#electionDate').fill(tomorrow);
+    await page.locator('#startDate').fill(tomorrow);
     await page.locator('form[aria-labelledby="create-title"] input[name="confirmClose"]').check();
     await page.getByRole('button', { name: '新建届次' }).click();
     await page.locator('tbody tr').nth(2).waitFor();
     await page.goto(`${server.url}/reports/committee-structure`);
     await page.getByTestId('not-entered').getByText('东风村（第12届）').waitFor();
-    expect(await page.getByTestId('rounds').innerText()).toMatch(/2026年换届：东风村/);
+    expect(await page.getByTestId('rounds').innerText()).toContain(`${tomorrow.slice(0, 4)}年换届：东风村`);
     expect(await page.getByTestId('village-table').count()).toBe(0);
     await page.locator('[data-testid="round-select"]').selectOption('2021');
     await page.getByRole('button', { name: '统计' }).click();
