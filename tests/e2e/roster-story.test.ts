@@ -740,6 +740,8 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
 
     // A new 第12届 without posts: 东风村 is 未录入, not counted; the 2021 round can still be reported.
     await page.goto(`${server.url}/roster/${villageId}/terms`);
+    // Typed before the page is hydrated, the dates would be reset to the suggested ones.
+    await page.waitForLoadState('networkidle');
     // Elected tomorrow (Beijing): after every post the earlier steps entered today.
     const tomorrow = new Date(Date.now() + (8 + 24) * 3600_000).toISOString().slice(0, 10);
     await page.locator('#ordinal').fill('12');
@@ -747,6 +749,7 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     await page.locator('#startDate').fill(tomorrow);
     await page.locator('form[aria-labelledby="create-title"] input[name="confirmClose"]').check();
     await page.getByRole('button', { name: '新建届次' }).click();
+    await page.getByText('第12届', { exact: false }).first().waitFor();
     await page.locator('tbody tr').nth(2).waitFor();
     await page.goto(`${server.url}/reports/committee-structure`);
     await page.getByTestId('not-entered').getByText('东风村（第12届）').waitFor();
