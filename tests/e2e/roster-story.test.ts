@@ -749,8 +749,9 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     await page.locator('#startDate').fill(tomorrow);
     await page.locator('form[aria-labelledby="create-title"] input[name="confirmClose"]').check();
     await page.getByRole('button', { name: '新建届次' }).click();
-    await page.getByText('第12届', { exact: false }).first().waitFor();
-    await page.locator('tbody tr').nth(2).waitFor();
+    await page.locator('tbody tr').nth(2).or(page.locator('form[aria-labelledby="create-title"] .field-error, form[aria-labelledby="create-title"] [role="alert"]')).first().waitFor();
+    await shot(page, '10-16b-new-term');
+    expect(await page.locator('tbody tr').count(), await page.locator('form[aria-labelledby="create-title"]').innerText()).toBe(3);
     await page.goto(`${server.url}/reports/committee-structure`);
     await page.getByTestId('not-entered').getByText('东风村（第12届）').waitFor();
     expect(await page.getByTestId('rounds').innerText()).toContain(`${tomorrow.slice(0, 4)}年换届：东风村`);
