@@ -742,11 +742,11 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     await page.goto(`${server.url}/roster/${villageId}/terms`);
     // Typed before the page is hydrated, the dates would be reset to the suggested ones.
     await page.waitForLoadState('networkidle');
-    // Elected tomorrow (Beijing): after every post the earlier steps entered today.
-    const tomorrow = new Date(Date.now() + (8 + 24) * 3600_000).toISOString().slice(0, 10);
+    // Elected a week ahead (Beijing): after every post the earlier steps entered (one starts electionDay).
+    const electionDay = new Date(Date.now() + (8 + 7 * 24) * 3600_000).toISOString().slice(0, 10);
     await page.locator('#ordinal').fill('12');
-    await page.locator('#electionDate').fill(tomorrow);
-    await page.locator('#startDate').fill(tomorrow);
+    await page.locator('#electionDate').fill(electionDay);
+    await page.locator('#startDate').fill(electionDay);
     await page.locator('form[aria-labelledby="create-title"] input[name="confirmClose"]').check();
     await page.getByRole('button', { name: '新建届次' }).click();
     await page.locator('tbody tr').nth(2).or(page.locator('form[aria-labelledby="create-title"] .field-error, form[aria-labelledby="create-title"] [role="alert"]')).first().waitFor();
@@ -754,7 +754,7 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     expect(await page.locator('tbody tr').count(), await page.locator('form[aria-labelledby="create-title"]').innerText()).toBe(3);
     await page.goto(`${server.url}/reports/committee-structure`);
     await page.getByTestId('not-entered').getByText('东风村（第12届）').waitFor();
-    expect(await page.getByTestId('rounds').innerText()).toContain(`${tomorrow.slice(0, 4)}年换届：东风村`);
+    expect(await page.getByTestId('rounds').innerText()).toContain(`${electionDay.slice(0, 4)}年换届：东风村`);
     expect(await page.getByTestId('village-table').count()).toBe(0);
     await page.locator('[data-testid="round-select"]').selectOption('2021');
     await page.getByRole('button', { name: '统计' }).click();
