@@ -742,7 +742,7 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     await page.goto(`${server.url}/roster/${villageId}/terms`);
     // Typed before the page is hydrated, the dates would be reset to the suggested ones.
     await page.waitForLoadState('networkidle');
-    // Elected a week ahead (Beijing): after every post the earlier steps entered (one starts electionDay).
+    // Elected a week ahead (Beijing): after every post the earlier steps entered (one starts tomorrow).
     const electionDay = new Date(Date.now() + (8 + 7 * 24) * 3600_000).toISOString().slice(0, 10);
     await page.locator('#ordinal').fill('12');
     await page.locator('#electionDate').fill(electionDay);
