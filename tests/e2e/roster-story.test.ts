@@ -761,7 +761,7 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     await page.waitForURL(/round=2021/);
     expect(await page.getByTestId('report-sentence').innerText()).toMatch(/^圆满完成1个村/);
     expect(await page.getByTestId('village-table').innerText()).toContain('第11届 · 2021年');
-    await shot(page, '10-17-report-round-2021-1440');
+    await shot(page, '10-17-report-round-2021');
     // The reminder is gone once the new term is entered.
     await page.goto(`${server.url}/roster`);
     expect(await page.getByTestId('term-expiry').count()).toBe(0);
