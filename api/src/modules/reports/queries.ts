@@ -211,12 +211,12 @@ sagg AS (
 SELECT 'village' AS row_kind, o.id AS org_id, o.name, o.kind,
   ${villageSide('c')},
   ${villageSide('p')},
-  (SELECT cu.term_id FROM cur cu WHERE cu.org_unit_id = o.id AND NOT cu.entered LIMIT 1) AS pending_term_id,
-  (SELECT cu.ordinal FROM cur cu WHERE cu.org_unit_id = o.id AND NOT cu.entered LIMIT 1) AS pending_ordinal,
-  (SELECT cu.election_date FROM cur cu WHERE cu.org_unit_id = o.id AND NOT cu.entered LIMIT 1) AS pending_election_date,
+  max(pd.term_id) AS pending_term_id, max(pd.ordinal) AS pending_ordinal, max(pd.election_date) AS pending_election_date,
   0 AS part, o.sort_order, o.id AS sort_id
 FROM org_unit o
 LEFT JOIN vt ON vt.org_unit_id = o.id
+-- the current term when it has no post yet (at most one per village; joined, not a subquery per village)
+LEFT JOIN cur pd ON pd.org_unit_id = o.id AND NOT pd.entered
 WHERE ${inScope('o')}
 GROUP BY o.id
 UNION ALL
