@@ -74,6 +74,8 @@ const EXPECTED: ColumnList = {
     created_at: true,
     updated_at: true,
     version: true,
+    name_initials: true,
+    name_stroke_key: true,
   },
   term: { id: true, org_unit_id: true, ordinal: true, election_date: true, start_date: true, end_date: true, created_at: true, version: true },
   post: {

@@ -160,6 +160,10 @@ export interface PersonTable {
   updated_at: Timestamp;
   /** Bumped by every edit; a write names the version it read (finding 6, migration 2026-12-03-301). */
   version: Generated<number>;
+  /** Pinyin initials of the name ("thh"), computed on write (`nameKeys`), for search. */
+  name_initials: Generated<string>;
+  /** 姓氏笔画 sort key of the name, computed on write (`nameKeys`). */
+  name_stroke_key: Generated<string>;
 }
 
 export interface TermTable {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumPath, launchBrowser, shot } from './support/browser.ts';
+import { chromiumPath, launchBrowser, shot, SHOTS_DIR } from './support/browser.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 
 const OFFICE_PASSWORD = 'Zuzhi#2026-story';
@@ -221,7 +221,7 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
     await page.goto(`${server.url}/roster`);
     await page.getByText('第11届 · 3人').waitFor();
     await shot(page, '3-07-roster-tree');
-    await page.getByRole('link', { name: '东风村' }).click();
+    await page.locator('section[aria-labelledby="tree-title"]').getByRole('link', { name: '东风村' }).click();
     await page.getByRole('heading', { name: '东风村“两委”班子' }).waitFor();
     const party = page.locator('section[aria-labelledby="committee-party"] tbody tr');
     const residents = page.locator('section[aria-labelledby="committee-residents"] tbody tr');
@@ -639,6 +639,158 @@ describe.skipIf(!chromiumPath)('两委 rosters and structure report in the brows
       await c.close();
     }
   });
+
+  it('searches people by pinyin initials, sorts by 姓氏笔画, offers page size and jump, and prints without the frame (issue 10 items 14, 6)', async () => {
+    await page.goto(`${server.url}/people?q=wjg`);
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    expect(await page.locator('tbody').innerText()).toContain('王建国');
+    await page.goto(`${server.url}/people`);
+    await page.locator('[data-testid="people-sort"]').selectOption('stroke');
+    await page.getByRole('button', { name: '搜索' }).click();
+    await page.waitForURL(/sort=stroke/);
+    const names = await page.locator('tbody tr td:first-child a').allInnerTexts();
+    // 王 4 strokes; 李 and 陈 7, 李 starting with 横 and 陈 with 折.
+    expect(names.indexOf('王建国')).toBeLessThan(names.indexOf('李秀英'));
+    expect(names.indexOf('李秀英')).toBeLessThan(names.indexOf('陈强'));
+    await page.locator('#page-size').selectOption('50');
+    await page.waitForURL(/size=50/);
+    expect(page.url()).toContain('sort=stroke');
+    await shot(page, '10-12-people-stroke-order');
+    // Printing: no title bar, navigation, filters or buttons — the list only.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header').first().isVisible()).toBe(false);
+    expect(await page.locator('nav[aria-label="主导航"]').last().isVisible()).toBe(false);
+    expect(await page.locator('main button:visible, main .btn-primary:visible, main .btn-secondary:visible').count()).toBe(0);
+    expect(await page.locator('main table').isVisible()).toBe(true);
+    await shot(page, '10-13-people-print');
+    await page.emulateMedia({ media: 'screen' });
+
+    // The audit log pages on the shared list frame: jump to a page, and a page past the end says so.
+    const aud = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+    const p = await aud.newPage();
+    try {
+      await p.goto(`${server.url}/login`);
+      await p.waitForLoadState('networkidle');
+      await p.locator('#username').fill('shenji');
+      await p.locator('#password').fill('Shencha#2026-ok');
+      await p.getByRole('button', { name: '登录' }).click();
+      await p.getByRole('heading', { name: '首页' }).waitFor();
+      await p.goto(`${server.url}/audit`);
+      await p.locator('#page-jump').fill('2');
+      await p.getByRole('button', { name: '跳转' }).click();
+      await p.waitForURL(/page=2/);
+      await p.goto(`${server.url}/audit?page=999`);
+      await p.getByText('第 999 页超出范围').waitFor();
+      await p.getByRole('link', { name: '回到第一页' }).click();
+      await p.waitForURL(/\/audit$/);
+      expect(await p.locator('tbody tr').count()).toBeGreaterThan(0);
+    } finally {
+      await aud.close();
+    }
+  });
+
+  it('keeps the app frame on 404 and 403 pages (issue 10 item 14)', async () => {
+    const sidebar = page.locator('nav[aria-label="主导航"]').last();
+    const missing = await page.goto(`${server.url}/no-such-page`);
+    expect(missing?.status()).toBe(404);
+    await page.getByRole('heading', { name: '页面不存在' }).waitFor();
+    expect(await sidebar.isVisible()).toBe(true);
+    const forbidden = await page.goto(`${server.url}/users`);
+    expect(forbidden?.status()).toBe(403);
+    await page.getByRole('heading', { name: '没有权限' }).waitFor();
+    expect(await sidebar.isVisible()).toBe(true);
+    await shot(page, '10-14-forbidden-in-frame');
+    const nobody = await page.goto(`${server.url}/people/999999`);
+    expect(nobody?.status()).toBe(404);
+    expect(await sidebar.isVisible()).toBe(true);
+  });
+
+  it('report: the copy button resets, every age label on a phone, long names wrap; 届满, 未录入 and 换届 rounds (issue 10 items 7, 8, 13)', async () => {
+    // 届满提醒: 东风村's 11th term began 2021-05-10 with no end entered — five years have passed.
+    await page.goto(`${server.url}/roster`);
+    const expiry = page.getByTestId('term-expiry');
+    await expiry.getByRole('link', { name: '东风村' }).waitFor();
+    expect(await expiry.getByRole('link', { name: '东风村' }).getAttribute('href')).toBe(`/roster/${villageId}`);
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('term-expiry').getByRole('link', { name: '东风村' }).waitFor();
+
+    // The copy button's state belongs to the figures it copied.
+    await page.goto(`${server.url}/reports/committee-structure`);
+    await page.waitForLoadState('networkidle');
+    await page.getByTestId('copy-sentence').click();
+    await page.getByRole('button', { name: '已复制 ✓' }).waitFor();
+    await page.locator('#asOf').fill('2021-06-01');
+    await page.getByRole('button', { name: '统计' }).click();
+    await page.waitForURL(/asOf=2021-06-01/);
+    expect((await page.getByTestId('copy-sentence').innerText()).trim()).toBe('复制文字');
+
+    // A long village name: the admin adds one.
+    const admin = await browser.newContext({ locale: 'zh-CN' });
+    const LONG = '东方红旗幸福美丽新农村建设示范村民委员会驻地村';
+    try {
+      expect((await admin.request.post(`${server.url}/api/auth/login`, { data: { username: 'admin', password: server.adminPassword } })).ok()).toBe(true);
+      const root = ((await (await admin.request.get(`${server.url}/api/orgs`)).json()) as { items: { id: number }[] }).items[0]!;
+      expect((await admin.request.post(`${server.url}/api/orgs`, { data: { parentId: root.id, kind: 'village', name: LONG } })).status()).toBe(201);
+    } finally {
+      await admin.close();
+    }
+
+    // Phone: all four age bands labelled; the long name wraps and 一肩挑 stays in view.
+    const phone = await browser.newContext({ locale: 'zh-CN', ...PHONE, storageState: await ctx.storageState() });
+    const ph = await phone.newPage();
+    try {
+      await ph.goto(`${server.url}/reports/committee-structure`);
+      await ph.locator('[data-testid="age-chart"] svg').waitFor();
+      await ph.waitForTimeout(500);
+      const chartText = (await ph.getByTestId('age-chart').textContent()) ?? '';
+      for (const band of ['35岁及以下', '36—45岁', '46—55岁', '56岁及以上']) expect(chartText, band).toContain(band);
+      const dualHeader = await ph.getByTestId('village-table').getByRole('columnheader', { name: '一肩挑' }).boundingBox();
+      expect(dualHeader!.x + dualHeader!.width).toBeLessThanOrEqual(390);
+      const longCell = await ph.getByTestId('village-table').getByRole('rowheader', { name: LONG }).boundingBox();
+      expect(longCell!.height).toBeGreaterThan(40);
+      await shot(ph, '10-15-report-390-long-name');
+      await ph.getByTestId('village-table').screenshot({ path: join(SHOTS_DIR, '10-15b-village-table-390.png') });
+      await ph.getByTestId('age-chart').screenshot({ path: join(SHOTS_DIR, '10-15c-age-chart-390.png') });
+    } finally {
+      await phone.close();
+    }
+    // PDF: the long name printed whole, wrapped in its cell — never cut with "…".
+    await page.goto(`${server.url}/reports/committee-structure`);
+    const pdf = await download(page, '[data-testid="report-pdf"]', 'structure-long-name.pdf');
+    // -raw keeps the content stream's order: a wrapped cell's lines follow each other.
+    const text = execFileSync('pdftotext', ['-raw', pdf.path, '-'], { encoding: 'utf8' });
+    expect(text).not.toContain('…');
+    expect(text.replace(/\s+/g, '')).toContain(LONG);
+    execFileSync('pdftoppm', ['-png', '-r', '70', pdf.path, join(SHOTS_DIR, '10-16-structure-pdf')]);
+
+    // A new 第12届 without posts: 东风村 is 未录入, not counted; the 2021 round can still be reported.
+    await page.goto(`${server.url}/roster/${villageId}/terms`);
+    // Typed before the page is hydrated, the dates would be reset to the suggested ones.
+    await page.waitForLoadState('networkidle');
+    // Elected a week ahead (Beijing): after every post the earlier steps entered (one starts tomorrow).
+    const electionDay = new Date(Date.now() + (8 + 7 * 24) * 3600_000).toISOString().slice(0, 10);
+    await page.locator('#ordinal').fill('12');
+    await page.locator('#electionDate').fill(electionDay);
+    await page.locator('#startDate').fill(electionDay);
+    await page.locator('form[aria-labelledby="create-title"] input[name="confirmClose"]').check();
+    await page.getByRole('button', { name: '新建届次' }).click();
+    await page.locator('tbody tr').nth(2).or(page.locator('form[aria-labelledby="create-title"] .field-error, form[aria-labelledby="create-title"] [role="alert"]')).first().waitFor();
+    await shot(page, '10-16b-new-term');
+    expect(await page.locator('tbody tr').count(), await page.locator('form[aria-labelledby="create-title"]').innerText()).toBe(3);
+    await page.goto(`${server.url}/reports/committee-structure`);
+    await page.getByTestId('not-entered').getByText('东风村（第12届）').waitFor();
+    expect(await page.getByTestId('rounds').innerText()).toContain(`${electionDay.slice(0, 4)}年换届：东风村`);
+    expect(await page.getByTestId('village-table').count()).toBe(0);
+    await page.locator('[data-testid="round-select"]').selectOption('2021');
+    await page.getByRole('button', { name: '统计' }).click();
+    await page.waitForURL(/round=2021/);
+    expect(await page.getByTestId('report-sentence').innerText()).toMatch(/^圆满完成1个村/);
+    expect(await page.getByTestId('village-table').innerText()).toContain('第11届 · 2021年');
+    await shot(page, '10-17-report-round-2021');
+    // The reminder is gone once the new term is entered.
+    await page.goto(`${server.url}/roster`);
+    expect(await page.getByTestId('term-expiry').count()).toBe(0);
+  });
 });
 
 describe.skipIf(!chromiumPath)('the demo subdistrict’s structure report (issue 3)', () => {
@@ -689,6 +841,12 @@ describe.skipIf(!chromiumPath)('the demo subdistrict’s structure report (issue
     await p.goto(`${server.url}/roster`);
     await shot(p, '3-23-demo-roster-tree-phone');
     await phone.close();
+    // A list with its own pager (承诺书统计's records) says when a page is past the end (issue 10 item 6).
+    await page.goto(`${server.url}/reports/pledges?year=2021&page=999`);
+    await page.getByTestId('page-out-of-range').getByText('第 999 页超出范围').waitFor();
+    await page.getByTestId('page-out-of-range').getByRole('link', { name: '回到第一页' }).click();
+    await page.waitForURL((u) => !u.searchParams.has('page'));
+    expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
     await ctx.close();
   });
 });

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@qingfeng/db';
 import { sealIdNumber } from '@qingfeng/db';
+import { nameKeys } from '@qingfeng/db';
 import type { AuditInput } from '../audit/queries.ts';
 import { contentHash, sha256Hex } from '../pdf/hash.ts';
 import { insertDocument } from '../pdf/registry.ts';
@@ -191,6 +192,7 @@ export async function seedPledgeDemo(
         education_highest: k % 4 === 0 ? 'master' : 'bachelor',
         phone: null,
         category: 'civil_servant',
+        ...nameKeys(name),
         updated_at: now,
       })
       .returning('id')

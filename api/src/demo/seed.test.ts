@@ -34,7 +34,7 @@ describe(`demo data (${engineLabel()})`, () => {
     const r = await report();
     expect(r.sentence).toBe(REFERENCE);
     expect(r.org.name).toBe(DEMO_SUBDISTRICT);
-    expect(r.villages).toEqual({ inScope: 20, current: 20, previous: 20 });
+    expect(r.villages).toEqual({ notEntered: 0, inScope: 20, current: 20, previous: 20 });
     expect(r.current).toEqual({
       members: 104,
       age35OrUnder: 23,

@@ -10,6 +10,7 @@ import { AppError, badRequest, notFound } from '../http/errors.ts';
 import { findOrgInScope as findRosterOrg, getVillageRosterRows, rosterScopeOf, villagesUnder } from '../modules/roster/queries.ts';
 import { todayInShanghai } from '../modules/roster/rules.ts';
 import { getCommitteeStructure } from '../modules/reports/queries.ts';
+import { structureQuery } from '../modules/reports/routes.ts';
 import { deliverPdf } from './deliver.ts';
 import { sha256Hex } from './hash.ts';
 import { findDocumentInScope, findDocumentsByFileHash } from './registry.ts';
@@ -72,12 +73,7 @@ export const documentRoutes = new Hono<AppEnv>()
 // ---- the documents themselves ----
 
 const asOfQuery = z.object({ asOf: isoDate.optional() });
-const structureQuery = z.object({
-  /** The org unit reported on (its subtree); defaults to the caller's own org unit. */
-  org: z.coerce.number().int().positive().optional(),
-  /** Count as of this date; omitted = each village at its latest term's election date. */
-  asOf: isoDate.optional(),
-});
+
 
 /**
  * PDF downloads, mounted at the API root so each lives next to the resource it prints:
@@ -109,15 +105,15 @@ export const pdfRoutes = new Hono<AppEnv>()
   })
   .get('/reports/committee-structure.pdf', allow(...ALL_ROLES), v('query', structureQuery), async (c) => {
     const user = currentUser(c);
-    const { org, asOf } = c.req.valid('query');
-    const report = await getCommitteeStructure(c.get('reportDb'), { scopePath: user.orgPath, orgId: org ?? user.orgUnitId, asOf: asOf ?? null });
+    const { org, asOf, round } = c.req.valid('query');
+    const report = await getCommitteeStructure(c.get('reportDb'), { scopePath: user.orgPath, orgId: org ?? user.orgUnitId, asOf: asOf ?? null, round: round ?? null });
     if (!report) throw notFound('组织不存在');
     return deliverPdf(c, {
       kind: 'committee_structure',
       title: structureTitle(report),
       orgUnitId: report.org.id,
       orgName: report.org.name,
-      fileName: `两委班子结构分析-${report.org.name}-${report.asOf ?? '换届日'}`,
+      fileName: `两委班子结构分析-${report.org.name}-${report.round ? `${report.round}年换届` : (report.asOf ?? '换届日')}`,
       content: { document: 'committee_structure', ...report },
       draw: (pdf) => drawStructureReport(pdf, report),
     });

@@ -2,7 +2,7 @@
 // and the generated sentence. Data: the reports module's getCommitteeStructure, drawn as it is.
 import type { EChartsOption } from 'echarts';
 import { asOfDescription } from '../modules/reports/excel.ts';
-import { FIGURE_KEYS, FIGURE_LABELS, formatPercent, type CommitteeStructureReport, type FigureKey, type StructureFigures, type VillageRow } from '../modules/reports/rules.ts';
+import { FIGURE_KEYS, FIGURE_LABELS, formatPercent, villageTermLabel, type CommitteeStructureReport, type FigureKey, type StructureFigures, type VillageRow } from '../modules/reports/rules.ts';
 import { drawChart, CHART_COLORS } from './chart.ts';
 import type { PdfBuilder } from './document.ts';
 import { chineseDate } from './roster-pdf.ts';
@@ -80,8 +80,8 @@ const villageFigure = (key: FigureKey) => (r: VillageLine) => {
 const VILLAGE_COLUMNS: TableColumn<VillageLine>[] = [
   { header: '序号', width: 2.6, align: 'center', value: (r) => String(r.index + 1) },
   { header: '村（社区）', width: 7, value: (r) => r.village.name },
-  { header: '届次', width: 4.4, align: 'center', value: (r) => (r.village.currentTerm ? `第${r.village.currentTerm.ordinal}届` : '无在届班子') },
-  { header: '换届日期', width: 5.2, align: 'center', value: (r) => r.village.currentTerm?.electionDate ?? DASH },
+  { header: '届次', width: 4.4, align: 'center', value: (r) => villageTermLabel(r.village) },
+  { header: '换届日期', width: 5.2, align: 'center', value: (r) => r.village.currentTerm?.electionDate ?? r.village.pendingTerm?.electionDate ?? DASH },
   { header: '成员', width: 3, align: 'right', value: villageFigure('members') },
   { header: '35岁\n以下', width: 3, align: 'right', value: villageFigure('age35OrUnder') },
   { header: '女性', width: 3, align: 'right', value: villageFigure('female') },

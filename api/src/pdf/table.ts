@@ -163,12 +163,21 @@ export async function drawTable<R>(pdf: PdfBuilder, columns: TableColumn<R>[], r
     const row = rows[r]!;
     const values = columns.map((col) => col.value(row, r));
     let height = rowHeight;
-    if (wrapColumns) {
-      columns.forEach((col, i) => {
-        if (!col.wrap || !values[i]) return;
-        // A value that fits on one line (the usual case) needs no line wrapper: measured by its width and
-        // drawn as a plain line; only longer values are laid out by pdfkit's wrapper (much slower).
-        if (!values[i]!.includes('\n') && doc.widthOfString(values[i]!) <= cells[i]!.w - 2 * PAD_X) return;
+    // Wrap columns: a value that fits on one line (the usual case) needs no line wrapper — measured by its
+    // width and drawn as a plain line; only longer values are laid out by pdfkit's wrapper (much slower).
+    // Other columns: a value too long for its cell even shrunk to 60 % wraps over lines rather than being
+    // cut with "…" (a long village name must print whole). Measured only when it could be too long: no
+    // glyph is wider than 1 em, so a value of n characters fits when n × 60 % of the size fits.
+    const wraps = columns.map((col, i) => {
+      const text = values[i];
+      if (!text) return false;
+      const avail = cells[i]!.w - 2 * PAD_X;
+      if (col.wrap) return text.includes('\n') || doc.widthOfString(text) > avail;
+      return text.length * fontSize * 0.6 > avail && doc.widthOfString(text) * 0.6 > avail;
+    });
+    if (wrapColumns || wraps.some(Boolean)) {
+      columns.forEach((_col, i) => {
+        if (!wraps[i]) return;
         const h = doc.heightOfString(values[i]!, { width: cells[i]!.w - 2 * PAD_X, lineGap: 1 });
         height = Math.max(height, h + 2 * textDy);
       });
@@ -183,7 +192,7 @@ export async function drawTable<R>(pdf: PdfBuilder, columns: TableColumn<R>[], r
       const text = values[i]!;
       if (!text) continue;
       const cell = cells[i]!;
-      if (columns[i]!.wrap && height > rowHeight) {
+      if (wraps[i] && height > rowHeight) {
         lines.flush();
         doc.text(text, cell.x + PAD_X, y + textDy, { width: cell.w - 2 * PAD_X, align: cell.align, lineGap: 1 });
       } else cellText(text, cell, y + textDy);

@@ -6,6 +6,7 @@ import * as personCategory from './2026-12-01-001-person-category.ts';
 import * as cacheVersion from './2026-12-02-120-cache-version.ts';
 import * as province from './2026-12-02-121-province.ts';
 import * as loginThrottle from './2026-12-02-901-login-throttle.ts';
+import * as personNameKeys from './2026-12-03-201-person-name-keys.ts';
 import * as rowVersion from './2026-12-03-301-row-version.ts';
 import * as decisions from './2026-12-01-010-decisions.ts';
 import * as discipline from './2026-12-01-020-discipline.ts';
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-120-cache-version': cacheVersion,
   '2026-12-02-121-province': province,
   '2026-12-02-901-login-throttle': loginThrottle,
+  '2026-12-03-201-person-name-keys': personNameKeys,
   '2026-12-03-301-row-version': rowVersion,
   '2026-12-03-501-id-number-crypt': idNumberCrypt,
 };

@@ -134,7 +134,7 @@ describe(`committee-structure report figures (${engineLabel()})`, () => {
     //   women p7 p5, principal woman p7; college p1; no 一肩挑 (p7 secretary, p8 director): 0/1; cross p5; party p7 p1 p5.
     expect(r.previous).toEqual(F(4, 0, 2, 1, 51.3, 1, 0, 0, 1, 3));
     expect(r.change).toEqual(F(3, 3, 2, 0, -11.4, 4, 2, 1, 2, 1));
-    expect(r.villages).toEqual({ inScope: 3, current: 2, previous: 1 });
+    expect(r.villages).toEqual({ notEntered: 0, inScope: 3, current: 2, previous: 1 });
     expect(r.electionDates).toEqual({ current: { from: '2021-01-16', to: '2021-01-18' }, previous: { from: '2018-01-15', to: '2018-01-15' } });
     expect(r.org).toEqual({ id: ids.S, name: '测试街道', kind: 'subdistrict' });
     expect(r.asOf).toBeNull();
@@ -208,7 +208,7 @@ describe(`committee-structure report figures (${engineLabel()})`, () => {
     const r = await report('2020-06-01');
     // Only A has a term in force (term 1); B's only term is elected later. A at 2020-06-01: p7 61, p8 49,
     // p1 45 (birthday that very day), p5 60, p2 35 → 250/5 = 50.0. women p7 p5 p2; principal woman p7.
-    expect(r.villages).toEqual({ inScope: 3, current: 1, previous: 0 });
+    expect(r.villages).toEqual({ notEntered: 0, inScope: 3, current: 1, previous: 0 });
     expect(r.current).toEqual(F(5, 1, 3, 1, 50, 2, 0, 0, 1, 4));
     expect(r.previous).toEqual(F(0, 0, 0, 0, null, 0, 0, 0, 0, 0));
     expect(r.change).toBeNull();
@@ -234,10 +234,10 @@ describe(`committee-structure report figures (${engineLabel()})`, () => {
     // X's only term ends 2025-12-31 (set here): in force on 2025-12-30, not on 2025-12-31.
     await t.handle.db.updateTable('term').set({ end_date: '2025-12-31' }).where('org_unit_id', '=', ids.X).execute();
     const last = await report('2025-12-30', ids.S2, s2Path);
-    expect(last.villages).toEqual({ inScope: 1, current: 1, previous: 0 });
+    expect(last.villages).toEqual({ notEntered: 0, inScope: 1, current: 1, previous: 0 });
     expect(last.current.members).toBe(1);
     const after = await report('2025-12-31', ids.S2, s2Path);
-    expect(after.villages).toEqual({ inScope: 1, current: 0, previous: 0 });
+    expect(after.villages).toEqual({ notEntered: 0, inScope: 1, current: 0, previous: 0 });
     expect(after.current.members).toBe(0);
     expect(after.current.dualRoleRatio).toBe(0);
   });
@@ -272,7 +272,7 @@ describe(`committee-structure report figures (${engineLabel()})`, () => {
 
   it('reports one village subtree alone, and nothing for an org without villages', async () => {
     const r = await report(null, ids.B);
-    expect(r.villages).toEqual({ inScope: 1, current: 1, previous: 0 });
+    expect(r.villages).toEqual({ notEntered: 0, inScope: 1, current: 1, previous: 0 });
     expect(r.current).toEqual(F(2, 1, 1, 1, 35.5, 2, 1, 1, 1, 1));
     const e = await report(null, ids.E);
     expect(e.current).toEqual(F(0, 0, 0, 0, null, 0, 0, 0, 0, 0));

@@ -2,7 +2,7 @@
 // one row per village with a 合计 row, the distributions, and the generated sentence.
 import ExcelJS from 'exceljs';
 import { beijingDocumentTime } from '../../time.ts';
-import { FIGURE_KEYS, FIGURE_LABELS, type CommitteeStructureReport, type FigureKey, type StructureFigures } from './rules.ts';
+import { FIGURE_KEYS, FIGURE_LABELS, villageTermLabel, type CommitteeStructureReport, type FigureKey, type StructureFigures } from './rules.ts';
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
 const THIN: Partial<ExcelJS.Borders> = {
@@ -116,8 +116,8 @@ export async function buildCommitteeStructureWorkbook(report: CommitteeStructure
     const row = wv.addRow([
       i + 1,
       v.name,
-      v.currentTerm ? `第${v.currentTerm.ordinal}届` : '无在届班子',
-      v.currentTerm?.electionDate ?? null,
+      villageTermLabel(v),
+      v.currentTerm?.electionDate ?? v.pendingTerm?.electionDate ?? null,
       ...FIGURE_KEYS.map((k) => figureValue(v.current, k)),
       v.previousTerm ? `第${v.previousTerm.ordinal}届` : null,
       v.previousTerm?.electionDate ?? null,

@@ -29,6 +29,8 @@ export interface StructureQueryParams {
   orgPath: string;
   /** 'YYYY-MM-DD', or null for "each village at its latest term's election date". */
   asOf: string | null;
+  /** One 换届 round: the terms elected in this year, each counted at its own date (exclusive of asOf). */
+  round?: number | null | undefined;
 }
 
 const list = (values: readonly string[]) =>
@@ -113,12 +115,14 @@ function totalSide(t: string, s: string) {
 /**
  * The raw aggregate statement behind the report (exported so the benchmark can time it alone).
  */
-export function committeeStructureQuery({ orgPath, asOf }: StructureQueryParams): RawBuilder<StructureRow> {
+export function committeeStructureQuery({ orgPath, asOf, round = null }: StructureQueryParams): RawBuilder<StructureRow> {
   // Both values are inlined as checked literals rather than bound: a prepared statement's generic
   // plan cannot see the subtree's size through `path LIKE $1` and then picks nested loops that take
   // minutes at 50,000 villages. Literals give every scope its own, correctly estimated plan.
   if (!/^(\/\d+)+\/$/.test(orgPath)) throw new Error(`invalid org path: ${orgPath}`);
   if (asOf !== null && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error(`invalid date: ${asOf}`);
+  if (round !== null && (!Number.isInteger(round) || round < 1900 || round > 2999)) throw new Error(`invalid round: ${round}`);
+  if (round !== null && asOf !== null) throw new Error('asOf and round exclude each other');
   const pattern = sql.lit(`${orgPath}%`);
   // The date a term is counted at by default: its election date — or its start date when it starts
   // later, since the elected members hold their posts from the term's start.
@@ -126,10 +130,16 @@ export function committeeStructureQuery({ orgPath, asOf }: StructureQueryParams)
   // Which term is current: with a date, the term in force on it (half-open, as in the roster); without
   // one, the latest term, counted at its own date.
   const asOfOf = (t: string) => (asOf === null ? countedAt(t) : sql`${sql.lit(asOf)}::date`);
+  // With a round: the terms elected in that year (a range on the date, so an index on it can serve).
   const candidate = (t: string) =>
-    asOf === null
-      ? sql`true`
-      : sql`${sql.ref(`${t}.start_date`)} <= ${sql.lit(asOf)}::date AND (${sql.ref(`${t}.end_date`)} IS NULL OR ${sql.ref(`${t}.end_date`)} > ${sql.lit(asOf)}::date)`;
+    round !== null
+      ? sql`${sql.ref(`${t}.election_date`)} >= ${sql.lit(`${round}-01-01`)}::date AND ${sql.ref(`${t}.election_date`)} < ${sql.lit(`${round + 1}-01-01`)}::date`
+      : asOf === null
+        ? sql`true`
+        : sql`${sql.ref(`${t}.start_date`)} <= ${sql.lit(asOf)}::date AND (${sql.ref(`${t}.end_date`)} IS NULL OR ${sql.ref(`${t}.end_date`)} > ${sql.lit(asOf)}::date)`;
+  // A term with no post entered yet (a new 届 created before its roster) is not counted: its village is
+  // listed as 未录入 (domain decision, ARCHITECTURE.md "Structure report"), and it is never a previous term.
+  const entered = (t: string) => sql`EXISTS (SELECT 1 FROM post ep WHERE ep.term_id = ${sql.ref(`${t}.id`)})`;
   // The scope filter is written out where it is used (not as a shared CTE) so the planner keeps
   // org_unit's statistics: joins on opaque CTE columns are misestimated by orders of magnitude, and
   // an inflated cost switches on JIT compilation that alone takes seconds for this statement.
@@ -137,19 +147,20 @@ export function committeeStructureQuery({ orgPath, asOf }: StructureQueryParams)
   return sql<StructureRow>`
 WITH cur AS (
   -- each village's current term (the highest ordinal, should terms ever overlap)
-  SELECT t.id AS term_id, t.org_unit_id, t.ordinal, t.election_date, ${asOfOf('t')} AS as_of
+  SELECT t.id AS term_id, t.org_unit_id, t.ordinal, t.election_date, ${asOfOf('t')} AS as_of, ${entered('t')} AS entered
   FROM org_unit o JOIN term t ON t.org_unit_id = o.id
   WHERE ${inScope('o')}
     AND ${candidate('t')}
     AND NOT EXISTS (SELECT 1 FROM term n WHERE n.org_unit_id = t.org_unit_id AND n.ordinal > t.ordinal AND ${candidate('n')})
 ),
 sel AS (
-  SELECT 0 AS w, cur.* FROM cur
+  SELECT 0 AS w, cur.term_id, cur.org_unit_id, cur.ordinal, cur.election_date, cur.as_of FROM cur WHERE cur.entered
   UNION ALL
-  -- the term before it in the same village, counted at its own election date
+  -- the entered term before it in the same village, counted at its own election date
   SELECT 1 AS w, t.id, t.org_unit_id, t.ordinal, t.election_date, ${countedAt('t')}
   FROM cur c JOIN term t ON t.org_unit_id = c.org_unit_id AND t.ordinal < c.ordinal
-  WHERE NOT EXISTS (SELECT 1 FROM term n WHERE n.org_unit_id = c.org_unit_id AND n.ordinal < c.ordinal AND n.ordinal > t.ordinal)
+  WHERE c.entered AND ${entered('t')}
+    AND NOT EXISTS (SELECT 1 FROM term n WHERE n.org_unit_id = c.org_unit_id AND n.ordinal < c.ordinal AND n.ordinal > t.ordinal AND ${entered('n')})
 ),
 mem AS (
   -- one row per counted term × person: what the person holds at the term's as-of date
@@ -200,15 +211,19 @@ sagg AS (
 SELECT 'village' AS row_kind, o.id AS org_id, o.name, o.kind,
   ${villageSide('c')},
   ${villageSide('p')},
+  max(pd.term_id) AS pending_term_id, max(pd.ordinal) AS pending_ordinal, max(pd.election_date) AS pending_election_date,
   0 AS part, o.sort_order, o.id AS sort_id
 FROM org_unit o
 LEFT JOIN vt ON vt.org_unit_id = o.id
+-- the current term when it has no post yet (at most one per village; joined, not a subquery per village)
+LEFT JOIN cur pd ON pd.org_unit_id = o.id AND NOT pd.entered
 WHERE ${inScope('o')}
 GROUP BY o.id
 UNION ALL
 SELECT 'total', NULL, NULL, NULL,
   ${totalSide('tc', 'sc')},
   ${totalSide('tp', 'sp')},
+  NULL, NULL, NULL,
   1, 0, 0
 FROM (SELECT 0 AS w) one
 LEFT JOIN tot tc ON tc.w = 0
@@ -244,10 +259,22 @@ export async function findReportOrg(db: Kysely<Database>, scopePath: string, org
  */
 export async function getCommitteeStructure(
   db: Kysely<Database>,
-  { scopePath, orgId, asOf }: { scopePath: string; orgId: number; asOf?: string | null | undefined },
+  { scopePath, orgId, asOf, round }: { scopePath: string; orgId: number; asOf?: string | null | undefined; round?: number | null | undefined },
 ): Promise<CommitteeStructureReport | null> {
   const org = await findReportOrg(db, scopePath, orgId);
   if (!org) return null;
-  const rows = await runCommitteeStructureQuery(db, { orgPath: org.path, asOf: asOf ?? null });
-  return shapeReport(rows, { id: org.id, name: org.name, kind: org.kind }, asOf ?? null);
+  // One after the other: `db` may be a transaction (the Excel route), which runs one statement at a time.
+  const rows = await runCommitteeStructureQuery(db, { orgPath: org.path, asOf: asOf ?? null, round: round ?? null });
+  const rounds = await electionRounds(db, org.path);
+  return shapeReport(rows, { id: org.id, name: org.name, kind: org.kind }, asOf ?? null, { round: round ?? null, rounds });
+}
+
+/** The 换届 rounds (election years) of the subtree's villages, newest first, with how many villages held one. */
+export async function electionRounds(db: Kysely<Database>, orgPath: string): Promise<{ year: number; villages: number }[]> {
+  const r = await sql<{ year: number; villages: number }>`
+    SELECT extract(year FROM t.election_date)::int AS year, count(DISTINCT t.org_unit_id)::int AS villages
+    FROM term t JOIN org_unit o ON o.id = t.org_unit_id
+    WHERE o.path LIKE ${`${orgPath}%`} AND o.kind IN ('village', 'community') AND o.active
+    GROUP BY 1 ORDER BY 1 DESC`.execute(db);
+  return r.rows;
 }

@@ -65,6 +65,10 @@ export type StructureRow = {
   org_id: number | null;
   name: string | null;
   kind: OrgKind | null;
+  /** Village rows: the current term when it has no post entered yet (未录入), else null. */
+  pending_term_id: number | null;
+  pending_ordinal: number | null;
+  pending_election_date: string | null;
 } & Prefixed<'c_'> &
   Prefixed<'p_'>;
 
@@ -128,10 +132,22 @@ export interface TermInfo {
   asOf: string;
 }
 
+/**
+ * How a village takes part: `counted`; `not_entered` (未录入) — its current term has no post entered yet,
+ * so it is listed but not counted (nor in the 一肩挑 denominator); `no_term` — no term in force at the
+ * as-of date, or none elected in the requested round.
+ */
+export type VillageStatus = 'counted' | 'not_entered' | 'no_term';
+
 export interface VillageRow {
   orgId: number;
   name: string;
   kind: OrgKind;
+  status: VillageStatus;
+  /** The 换届 round (election year) of the term shown: the counted one, or the one not entered yet. */
+  round: number | null;
+  /** The current term without posts (status not_entered). */
+  pendingTerm: { termId: number; ordinal: number; electionDate: string } | null;
   /** Null when the village has no term in force at the as-of date. */
   currentTerm: TermInfo | null;
   /** Null when there is no current term or no term before it. */
@@ -151,7 +167,15 @@ export interface CommitteeStructureReport {
   org: { id: number; name: string; kind: OrgKind };
   /** The requested date, or null: each village counted at its latest term's election date. */
   asOf: string | null;
+  /** The requested 换届 round (election year), or null. */
+  round: number | null;
+  /** Every round in the subtree, newest first, with the number of villages that held one. */
+  rounds: { year: number; villages: number }[];
+  /** Which villages are in which round (the counted or not-entered term's election year), newest first. */
+  roundsShown: { year: number; villages: string[] }[];
   villages: {
+    /** … whose current term has no post entered yet (未录入): listed, not counted. */
+    notEntered: number;
     /** Active villages and communities in the subtree. */
     inScope: number;
     /** … with a term in force (the 一肩挑 denominator and the sentence's "N个村(社区)"). */
@@ -254,7 +278,12 @@ export function figureChange(current: StructureFigures, previous: StructureFigur
 }
 
 /** Turns the statement's rows (one per village, then the total row) into the report. */
-export function shapeReport(rows: readonly StructureRow[], org: CommitteeStructureReport['org'], asOf: string | null): CommitteeStructureReport {
+export function shapeReport(
+  rows: readonly StructureRow[],
+  org: CommitteeStructureReport['org'],
+  asOf: string | null,
+  rounds: { round: number | null; rounds: { year: number; villages: number }[] } = { round: null, rounds: [] },
+): CommitteeStructureReport {
   const byVillage: VillageRow[] = [];
   let totalRow: StructureRow | undefined;
   for (const r of rows) {
@@ -266,6 +295,9 @@ export function shapeReport(rows: readonly StructureRow[], org: CommitteeStructu
       orgId: r.org_id!,
       name: r.name!,
       kind: r.kind!,
+      status: r.c_term_id !== null ? 'counted' : r.pending_term_id !== null ? 'not_entered' : 'no_term',
+      round: r.c_election_date ? Number(r.c_election_date.slice(0, 4)) : r.pending_election_date ? Number(r.pending_election_date.slice(0, 4)) : null,
+      pendingTerm: r.pending_term_id === null ? null : { termId: r.pending_term_id, ordinal: r.pending_ordinal!, electionDate: r.pending_election_date! },
       currentTerm: r.c_term_id === null ? null : { termId: r.c_term_id, ordinal: r.c_ordinal!, electionDate: r.c_election_date!, asOf: r.c_as_of! },
       previousTerm: r.p_term_id === null ? null : { termId: r.p_term_id, ordinal: r.p_ordinal!, electionDate: r.p_election_date!, asOf: r.p_as_of! },
       current: r.c_term_id === null ? null : villageFigures(r, 'c'),
@@ -276,13 +308,23 @@ export function shapeReport(rows: readonly StructureRow[], org: CommitteeStructu
   const tp = totalRow ? rowSide(totalRow, 'p') : undefined;
   const current = tc ? figuresOf(tc) : emptyFigures();
   const previous = tp ? figuresOf(tp) : emptyFigures();
-  const villages = { inScope: byVillage.length, current: tc?.villages ?? 0, previous: tp?.villages ?? 0 };
+  const villages = {
+    notEntered: byVillage.filter((v) => v.status === 'not_entered').length,
+    inScope: byVillage.length,
+    current: tc?.villages ?? 0,
+    previous: tp?.villages ?? 0,
+  };
+  const shown = new Map<number, string[]>();
+  for (const v of byVillage) if (v.round !== null) shown.set(v.round, [...(shown.get(v.round) ?? []), v.name]);
   const hasPrevious = villages.previous > 0;
   const dates = (r: StructureRowSide | undefined) => (r?.first_election_date ? { from: r.first_election_date, to: r.last_election_date! } : null);
   const counts = (r: StructureRowSide | undefined, key: 'age_bands' | 'education', i: number) => r?.[key]?.[i] ?? 0;
   return {
     org,
     asOf,
+    round: rounds.round,
+    rounds: rounds.rounds,
+    roundsShown: [...shown.entries()].sort((a, b) => b[0] - a[0]).map(([year, names]) => ({ year, villages: names })),
     villages,
     electionDates: { current: dates(tc), previous: dates(tp) },
     current,
@@ -302,6 +344,13 @@ export function shapeReport(rows: readonly StructureRow[], org: CommitteeStructu
     byVillage,
     sentence: composeSentence({ villages: villages.current, current, previous: hasPrevious ? previous : null }),
   };
+}
+
+/** The 届次 cell of a village (web, Excel, PDF): 第N届, 第N届（未录入）, or 无在届班子. */
+export function villageTermLabel(v: Pick<VillageRow, 'currentTerm' | 'pendingTerm'>): string {
+  if (v.currentTerm) return `第${v.currentTerm.ordinal}届`;
+  if (v.pendingTerm) return `第${v.pendingTerm.ordinal}届（未录入）`;
+  return '无在届班子';
 }
 
 /** A ratio as the sentence prints it: 1 → "100%", 0.855 → "85.5%", 2/3 → "66.7%". */

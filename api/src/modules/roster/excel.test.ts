@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createOrg, createTestContext, createUserAndLogin, engineLabel, TEST_ORIGIN, type TestContext } from '../../testing/harness.ts';
 import { IMPORT_COLUMNS } from './excel.ts';
-import { maskIdNumber } from './identity.ts';
+import { idChecksumChar, maskIdNumber } from './identity.ts';
 import type { ImportChanges, ImportSummary } from './import.ts';
 import type { ImportProblem } from './excel.ts';
 import { testIdNumber } from './test-helpers.ts';
@@ -149,6 +149,10 @@ describe(`Excel template (${engineLabel()})`, () => {
     expect(String(wb.getWorksheet('填写说明')!.getCell('A1').value)).toMatch(/导入说明/);
     const example = wb.getWorksheet('示例')!.getRow(2).values as unknown[];
     expect(example[4]).toBe('张示例');
+    // The example's ID number uses the fictional region code 990101 and a valid checksum.
+    const exampleId = example.find((v) => typeof v === 'string' && /^\d{17}[\dX]$/.test(v)) as string;
+    expect(exampleId.startsWith('990101')).toBe(true);
+    expect(idChecksumChar(exampleId.slice(0, 17))).toBe(exampleId[17]);
   });
 });
 

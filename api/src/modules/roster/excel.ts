@@ -98,9 +98,12 @@ function listValues(): Record<ListName, readonly string[]> {
   };
 }
 
-/** A fictional person with a valid ID number, for the example sheet. */
-function exampleIdNumber(): string {
-  const first17 = '37030219850312' + '123';
+/**
+ * A fictional person with a valid checksum, for the example sheet. 990101 is no region code in GB/T 2260,
+ * so the example can never be somebody's real number.
+ */
+export function exampleIdNumber(): string {
+  const first17 = '99010119850312' + '123';
   return first17 + idChecksumChar(first17);
 }
 

@@ -15,6 +15,7 @@
 // - posts by person + term + committee + position + start date.
 import { sql, type Kysely } from 'kysely';
 import type { Committee, Database, EducationLevel, OrgKind, Gender, PoliticalStatus, Position, Post, PostHow, Term } from '@qingfeng/db';
+import { nameInitials, nameStrokeKey } from '@qingfeng/db';
 import { eligibilityProblems } from './eligibility.ts';
 import { HEADER, type ImportColumnKey, type ImportProblem, type ImportRow, type ParsedSheet } from './excel.ts';
 import type { ProblemRef } from '../../excel/import.ts';
@@ -628,14 +629,15 @@ export async function applyRosterImport(trx: Kysely<Database>, plan: ImportPlan,
     const sealed = b.map((p) => sealIdNumber(trx, p.id_number));
     const r = await sql<{ id: number }>`
       INSERT INTO person (org_unit_id, name, gender, id_number_enc, id_number_bidx, id_number_tail_bidx, birth_date, ethnicity, political_status, party_join_date,
-                          education_full_time, education_highest, phone, is_veteran, updated_at)
+                          education_full_time, education_highest, phone, is_veteran, name_initials, name_stroke_key, updated_at)
       SELECT u.*, ${now}::timestamptz FROM unnest(
         ${col(b, (p) => p.org_unit_id)}::int[], ${col(b, (p) => p.name)}::text[], ${col(b, (p) => p.gender)}::text[],
         ${col(sealed, (s) => byteaText(s.id_number_enc))}::text[]::bytea[], ${col(sealed, (s) => byteaText(s.id_number_bidx))}::text[]::bytea[],
         ${col(sealed, (s) => byteaText(s.id_number_tail_bidx))}::text[]::bytea[], ${col(b, (p) => p.birth_date)}::date[], ${col(b, (p) => p.ethnicity)}::text[],
         ${col(b, (p) => p.political_status)}::text[], ${col(b, (p) => p.party_join_date)}::date[],
         ${col(b, (p) => p.education_full_time)}::text[], ${col(b, (p) => p.education_highest)}::text[],
-        ${col(b, (p) => p.phone)}::text[], ${col(b, (p) => boolText(p.is_veteran))}::text[]::boolean[]) AS u
+        ${col(b, (p) => p.phone)}::text[], ${col(b, (p) => boolText(p.is_veteran))}::text[]::boolean[],
+        ${col(b, (p) => nameInitials(p.name))}::text[], ${col(b, (p) => nameStrokeKey(p.name))}::text[]) AS u
       RETURNING id`.execute(trx);
     r.rows.forEach((row, i) => personIds.set(b[i]!.id_number, row.id));
     done += b.length;
@@ -645,15 +647,17 @@ export async function applyRosterImport(trx: Kysely<Database>, plan: ImportPlan,
     await sql`
       UPDATE person SET name = v.name, gender = v.gender, birth_date = v.birth_date, ethnicity = v.ethnicity,
         political_status = v.political_status, party_join_date = v.party_join_date, education_full_time = v.education_full_time,
-        education_highest = v.education_highest, phone = v.phone, is_veteran = v.is_veteran, updated_at = ${now},
+        education_highest = v.education_highest, phone = v.phone, is_veteran = v.is_veteran,
+        name_initials = v.name_initials, name_stroke_key = v.name_stroke_key, updated_at = ${now},
         version = person.version + 1
       FROM unnest(
         ${col(b, (p) => p.id)}::int[], ${col(b, (p) => p.name)}::text[], ${col(b, (p) => p.gender)}::text[],
         ${col(b, (p) => p.birth_date)}::date[], ${col(b, (p) => p.ethnicity)}::text[], ${col(b, (p) => p.political_status)}::text[],
         ${col(b, (p) => p.party_join_date)}::date[], ${col(b, (p) => p.education_full_time)}::text[],
         ${col(b, (p) => p.education_highest)}::text[], ${col(b, (p) => p.phone)}::text[],
-        ${col(b, (p) => boolText(p.is_veteran))}::text[]::boolean[])
-        AS v(id, name, gender, birth_date, ethnicity, political_status, party_join_date, education_full_time, education_highest, phone, is_veteran)
+        ${col(b, (p) => boolText(p.is_veteran))}::text[]::boolean[],
+        ${col(b, (p) => nameInitials(p.name))}::text[], ${col(b, (p) => nameStrokeKey(p.name))}::text[])
+        AS v(id, name, gender, birth_date, ethnicity, political_status, party_join_date, education_full_time, education_highest, phone, is_veteran, name_initials, name_stroke_key)
       WHERE person.id = v.id`.execute(trx);
     done += b.length;
     await progress('people', done, peopleTotal);

@@ -97,7 +97,17 @@ export const peopleRoutes = new Hono<AppEnv>()
   .get(
     '/',
     allow(...READERS),
-    v('query', z.object({ search: z.string().trim().max(40).optional(), orgId: z.coerce.number().int().positive().max(2_147_483_647).optional(), asOf: isoDate.optional(), ...pagination })),
+    v(
+      'query',
+      z.object({
+        search: z.string().trim().max(40).optional(),
+        orgId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+        asOf: isoDate.optional(),
+        sort: z.enum(q.PEOPLE_SORTS, '排序方式无效').optional(),
+        dir: z.enum(['asc', 'desc'], '排序方向无效').optional(),
+        ...pagination,
+      }),
+    ),
     async (c) => {
       const scope = scopeOf(c);
       const f = c.req.valid('query');
@@ -107,7 +117,7 @@ export const peopleRoutes = new Hono<AppEnv>()
         if (!org) throw notFound('组织不存在');
         orgPath = org.path;
       }
-      return c.json(await q.listPeople(c.get('db'), scope, { search: f.search, orgPath, asOf: f.asOf ?? today(c), page: f.page, pageSize: f.pageSize }));
+      return c.json(await q.listPeople(c.get('db'), scope, { search: f.search, orgPath, asOf: f.asOf ?? today(c), page: f.page, pageSize: f.pageSize, sort: f.sort, desc: f.dir === 'desc' }));
     },
   )
   .get('/:id', allow(...READERS), v('param', idParam), v('query', asOfQuery), async (c) => {

@@ -5,6 +5,7 @@
 // functions) ever holds a full ID number for a role that must not see one.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Committee, Database, EducationLevel, Gender, OrgKind, Person, PoliticalStatus, Position, Post, PostHow, Role } from '@qingfeng/db';
+import { nameKeys } from '@qingfeng/db';
 import { maskBirthDate, maskIdNumber } from './identity.ts';
 import { idNumberIndex, idNumberSearch, sealIdNumber, sealPersonValues, withIdNumber } from './id-crypt.ts';
 import { treeOrder } from '../orgs/queries.ts';
@@ -113,9 +114,35 @@ export interface PeopleFilter {
   asOf: string;
   page: number;
   pageSize: number;
+  /** Column to sort by (default name); `stroke` is 姓氏笔画 order. */
+  sort?: PeopleSort | undefined;
+  desc?: boolean | undefined;
+}
+
+export const PEOPLE_SORTS = ['name', 'stroke', 'age', 'org', 'gender', 'political', 'education'] as const;
+export type PeopleSort = (typeof PEOPLE_SORTS)[number];
+
+/**
+ * The people-list search: a name fragment, pinyin initials ("thh" for 唐浩瀚, a prefix of the stored
+ * `name_initials`) or an ID-number fragment. Roster maintainers, who see ID numbers in full, may give any
+ * 4–18 characters of it; roles that see masked numbers (`**************123X`) may give only the last four
+ * characters they can see, matched as the suffix — any longer or inner fragment would confirm digits the
+ * mask hides, so it matches no ID number for them.
+ */
+export function peopleSearchCondition(db: Kysely<Database>, scope: RosterScope, term: string): RawBuilder<boolean> {
+  const t = term.trim();
+  const ors = [sql`pe.name ILIKE ${`%${t.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}`];
+  if (/^[a-zA-Z]{1,20}$/.test(t)) ors.push(sql`pe.name_initials LIKE ${`${t.toLowerCase()}%`}`);
+  // Only roster maintainers may look people up by ID number: the whole number or its last six
+  // characters, through their blind indexes (the numbers are encrypted at rest, so no other part can be
+  // matched — and masked roles, who must not confirm hidden digits, get no ID search at all).
+  const byId = scope.fullIdNumbers ? idNumberSearch(db, t) : undefined;
+  if (byId) ors.push(sql`${sql.ref(byId.column)} = ${byId.value}`);
+  return sql<boolean>`(${sql.join(ors, sql` OR `)})`;
 }
 
 export interface CurrentPost {
+
   orgUnitId: number;
   orgName: string;
   orgKind: OrgKind;
@@ -130,14 +157,19 @@ export async function listPeople(db: Kysely<Database>, scope: RosterScope, f: Pe
     .where(personVisible(f.orgPath ?? scope.path))
     // A filter org may be narrower than the scope but never wider: both must hold.
     .where(personVisible(scope.path));
-  if (f.search) {
-    const term = f.search.trim();
-    const nameLike = `%${term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    // Only roster maintainers may look people up by ID number: the whole number or its last six
-    // characters, through their blind indexes (the numbers are encrypted, so no other part can be matched).
-    const byId = scope.fullIdNumbers ? idNumberSearch(db, term) : undefined;
-    q = q.where((eb) => (byId ? eb.or([eb('pe.name', 'ilike', nameLike), eb(byId.column, '=', byId.value)]) : eb('pe.name', 'ilike', nameLike)));
-  }
+  if (f.search?.trim()) q = q.where(peopleSearchCondition(db, scope, f.search));
+  const dir = f.desc ? sql`DESC` : sql`ASC`;
+  // Age sorts by birth date (older first when ascending by age = birth date descending); roles that see
+  // 出生年月 only are sorted by the month, so the order cannot reveal the day they do not see.
+  const sortKey: Record<PeopleSort, RawBuilder<unknown>> = {
+    name: sql`pe.name ${dir}`,
+    stroke: sql`pe.name_stroke_key ${dir}`,
+    age: scope.fullIdNumbers ? sql`pe.birth_date ${f.desc ? sql`ASC` : sql`DESC`}` : sql`date_trunc('month', pe.birth_date) ${f.desc ? sql`ASC` : sql`DESC`}, pe.name`,
+    org: sql`o.path ${dir}, pe.name`,
+    gender: sql`pe.gender ${dir}, pe.name`,
+    political: sql`pe.political_status ${dir}, pe.name`,
+    education: sql`pe.education_highest ${dir}, pe.name`,
+  };
   const [rows, total] = await Promise.all([
     q
       .select(personColumns)
@@ -148,8 +180,7 @@ export async function listPeople(db: Kysely<Database>, scope: RosterScope, f: Pe
           FROM post cp JOIN org_unit co ON co.id = cp.org_unit_id JOIN term ct ON ct.id = cp.term_id
           WHERE cp.person_id = pe.id AND co.path LIKE ${like(scope.path)} AND ${postHeldOn('cp', f.asOf)} AND ${termInForceOn('ct', f.asOf)})`.as('current_posts'),
       )
-      .orderBy('pe.name')
-      .orderBy('pe.id')
+      .orderBy(sql`${sortKey[f.sort ?? 'name']}, pe.id`)
       .limit(f.pageSize)
       .offset((f.page - 1) * f.pageSize)
       .execute(),
@@ -204,12 +235,12 @@ export type PersonValues = Pick<
 
 export async function insertPerson(db: Kysely<Database>, values: PersonValues, now: Date): Promise<number> {
   const { id_number, ...rest } = values;
-  const r = await db.insertInto('person').values({ ...rest, ...sealIdNumber(db, id_number), updated_at: now }).returning('id').executeTakeFirstOrThrow();
+  const r = await db.insertInto('person').values({ ...rest, ...nameKeys(rest.name), ...sealIdNumber(db, id_number), updated_at: now }).returning('id').executeTakeFirstOrThrow();
   return r.id;
 }
 
 export async function updatePerson(db: Kysely<Database>, id: number, values: Partial<PersonValues>, now: Date): Promise<void> {
-  await db.updateTable('person').set({ ...sealPersonValues(db, values), updated_at: now }).where('id', '=', id).execute();
+  await db.updateTable('person').set({ ...sealPersonValues(db, values), ...(values.name !== undefined && nameKeys(values.name)), updated_at: now }).where('id', '=', id).execute();
 }
 
 /** One of a person's posts, with its village and term. */
@@ -702,4 +733,56 @@ export async function rosterCounts(db: Kysely<Database>, scope: RosterScope, org
 
 export function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** A village whose latest term has passed its end (届满) with no newer term entered. */
+export interface ExpiredTermRow {
+  org_id: number;
+  org_name: string;
+  org_kind: OrgKind;
+  term_id: number;
+  ordinal: number;
+  election_date: string;
+  /** The term's end date, or — when none was entered — its start plus the statutory term length. */
+  due_date: string;
+  /** True when the end is the statutory length, not an entered end date. */
+  end_implied: boolean;
+}
+
+/**
+ * 届满 reminder: villages in scope whose latest term ended on or before `today` (the end date is the
+ * first day out of office) and have no newer term. Without an entered end date the term is due
+ * `termYears` after its start (村民委员会组织法 §11, as the term form suggests). One statement; the
+ * first `limit` by due date, and the count.
+ */
+export async function listExpiredTerms(db: Kysely<Database>, scope: RosterScope, today: string, termYears: number, limit = 50) {
+  const due = sql`coalesce(t.end_date, (t.start_date + make_interval(years => ${termYears}::int))::date)`;
+  const base = db
+    .selectFrom('org_unit as o')
+    .innerJoin('term as t', 't.org_unit_id', 'o.id')
+    .where('o.path', 'like', like(scope.path))
+    .where('o.kind', 'in', ['village', 'community'])
+    .where('o.active', '=', true)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('term as n').select('n.id').whereRef('n.org_unit_id', '=', 't.org_unit_id').whereRef('n.ordinal', '>', 't.ordinal'))))
+    .where(sql<boolean>`${due} <= ${today}::date`);
+  const [items, total] = await Promise.all([
+    base
+      .select([
+        'o.id as org_id',
+        'o.name as org_name',
+        'o.kind as org_kind',
+        't.id as term_id',
+        't.ordinal',
+        sql<string>`to_char(t.election_date, 'YYYY-MM-DD')`.as('election_date'),
+        sql<string>`to_char(${due}, 'YYYY-MM-DD')`.as('due_date'),
+        sql<boolean>`t.end_date IS NULL`.as('end_implied'),
+      ])
+      .orderBy(sql`${due}`)
+      .orderBy('o.sort_order')
+      .orderBy('o.id')
+      .limit(limit)
+      .execute() as Promise<ExpiredTermRow[]>,
+    base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: total.n };
 }

@@ -15,7 +15,7 @@ import { isVillageKind } from '../orgs/rules.ts';
 import { buildRosterExport, buildTemplate, parseRosterWorkbook } from './excel.ts';
 import { applyRosterImport, planRosterImport, type ImportPhase, type ImportPlan, type ImportSummary } from './import.ts';
 import { COMMITTEE_LABELS, EDUCATION_LABELS, ETHNICITY_LIST, GENDER_LABELS, POLITICAL_STATUS_LABELS, POSITION_LABELS, POST_HOW_LABELS } from './labels.ts';
-import { seesFullIdNumbers, suggestTermEnd, TERM_END_REASON } from './rules.ts';
+import { seesFullIdNumbers, suggestTermEnd, TERM_END_REASON, TERM_YEARS } from './rules.ts';
 import { asOfQuery, historyItems, READERS, scopeOf, today, withSuggestion } from './route-helpers.ts';
 import * as q from './queries.ts';
 
@@ -124,6 +124,11 @@ function overrideOf(c: Context<AppEnv>): string | null {
 }
 
 export const rosterRoutes = new Hono<AppEnv>()
+  // 届满 reminder: villages whose term has passed its end with no newer term (the roster and home pages).
+  .get('/term-expiry', allow(...READERS), async (c) => {
+    const day = today(c);
+    return c.json({ today: day, ...(await q.listExpiredTerms(c.get('db'), scopeOf(c), day, TERM_YEARS)) });
+  })
   .get('/options', allow(...READERS), (c) =>
     c.json({
       genders: GENDERS.map((value) => ({ value, label: GENDER_LABELS[value] })),

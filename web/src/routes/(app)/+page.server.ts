@@ -15,6 +15,8 @@ export const load: PageServerLoad = async (event) => {
   const desk = user.role === 'inspector' || user.role === 'auditor' ? await ok(api.api.discipline.desk.$get()) : null;
   // 待签署: pledges the user's own person record still has to sign (reminders as the due date nears).
   const pledges = user.personId !== null ? await ok(api.api.pledges.mine.$get()) : null;
+  // 届满提醒 for the party work office, who enters the new terms.
+  const expiry = user.role === 'org_office' ? await ok(api.api.roster['term-expiry'].$get()) : null;
   const count = (kinds: string[]) => orgs.items.filter((o) => kinds.includes(o.kind)).length;
   return {
     stats: {
@@ -27,5 +29,6 @@ export const load: PageServerLoad = async (event) => {
     recentEvents: audit?.items ?? [],
     desk,
     pendingPledges: pledges?.pending ?? [],
+    expiry,
   };
 };

@@ -10,17 +10,19 @@ export const load: PageServerLoad = async (event) => {
   if (user.role === 'secretary') redirect(303, `/roster/${user.orgUnitId}`);
   const api = serverApi(event).api;
   const today = todayInChina();
-  const [{ items: orgs }, report] = await Promise.all([
+  const [{ items: orgs }, report, expiry] = await Promise.all([
     ok(api.orgs.$get({ query: {} })),
     // One query gives every village's term in force and its members today.
     ok(api.reports['committee-structure'].$get({ query: { asOf: today } })),
+    ok(api.roster['term-expiry'].$get()),
   ]);
   const summary = report.byVillage.map((v) => ({
     orgId: v.orgId,
-    ordinal: v.currentTerm?.ordinal ?? null,
+    // A term in force without posts yet (未录入) still names its 届次.
+    ordinal: v.currentTerm?.ordinal ?? v.pendingTerm?.ordinal ?? null,
     members: v.current?.members ?? 0,
     dualRole: (v.current?.dualRoleVillages ?? 0) > 0,
   }));
   const totals = { withTerm: report.villages.current, members: report.current.members, dualRole: report.current.dualRoleVillages };
-  return { orgs: inTreeOrder(orgs), summary, totals, today };
+  return { orgs: inTreeOrder(orgs), summary, totals, today, expiry };
 };
