@@ -52,11 +52,12 @@ describe(`people list search and sort (${engineLabel()})`, () => {
     expect(names(await list('search=THH'))).toEqual(['唐浩瀚']);
     expect(names(await list('search=th'))).toEqual(['唐浩瀚']);
     expect(names(await list('search=xyz'))).toEqual([]);
-    const patch = await call(t.app, 'PATCH', `/api/people/${personIds['王五']}`, { cookie: cookies.office, json: { name: '王小五' } });
+    const version = async () => (await t.handle.db.selectFrom('person').select('version').where('id', '=', personIds['王五']!).executeTakeFirstOrThrow()).version;
+    const patch = await call(t.app, 'PATCH', `/api/people/${personIds['王五']}`, { cookie: cookies.office, json: { name: '王小五', version: await version() } });
     expect(patch.status).toBe(200);
     expect(names(await list('search=wxw'))).toEqual(['王小五']);
     expect(names(await list('search=ww'))).toEqual([]);
-    await call(t.app, 'PATCH', `/api/people/${personIds['王五']}`, { cookie: cookies.office, json: { name: '王五' } });
+    expect((await call(t.app, 'PATCH', `/api/people/${personIds['王五']}`, { cookie: cookies.office, json: { name: '王五', version: await version() } })).status).toBe(200);
   });
 
   it('finds by ID number: the whole number or its last six for maintainers, nothing by ID for masked roles', async () => {
