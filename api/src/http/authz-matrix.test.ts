@@ -124,6 +124,7 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/reports/pledges': { roles: ['admin', 'org_office', 'inspector', 'auditor', 'secretary'] },
   'GET /api/reports/pledges/records': { roles: ['admin', 'org_office', 'inspector', 'auditor', 'secretary'] },
   'GET /api/roster/options': { roles: EVERY_ROLE },
+  'GET /api/roster/term-expiry': { roles: EVERY_ROLE },
   'GET /api/roster/template.xlsx': { roles: ['admin', 'org_office'] },
   'POST /api/roster/import/preview': { roles: ['org_office'] },
   'POST /api/roster/import/commit': { roles: ['org_office'] },
