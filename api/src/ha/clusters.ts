@@ -2,9 +2,9 @@
 // its own servers on free loopback ports in a temporary directory and removes them at the end. The
 // shared server on 127.0.0.1:5432 is never touched. PostgreSQL refuses to run as root, so when the
 // tests run as root every server command runs as the `postgres` user (runuser) in a directory it owns.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb, type Database, type Kysely } from '@qingfeng/db';
@@ -34,6 +34,17 @@ export function pgRun(cmd: string, args: string[], env: Record<string, string> =
   const [c, a] = asPostgres(cmd, args, env);
   try {
     return execFileSync(c, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+}
+
+/** `pgRun` without blocking the event loop (a restart while the test's own requests keep going). */
+export async function pgRunAsync(cmd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const [c, a] = asPostgres(cmd, args, env);
+  try {
+    return (await promisify(execFile)(c, a, { encoding: 'utf8', timeout: 120_000 })).stdout;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${cmd} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
@@ -71,18 +82,8 @@ export function removeWorkDir(dir: string) {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** A free TCP port on 127.0.0.1 (asked from the kernel, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// One free-port helper for every test that starts servers.
+export { freePort } from '../testing/processes.ts';
 
 export const urlFor = (port: number, db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`;
 
@@ -127,11 +128,14 @@ shared_buffers = 16MB
 fsync = off
 `;
 
-/** initdb + pg_ctl start: a primary that accepts streaming replication from loopback (trust). */
-export function startPrimary(work: string, name: string, port: number): Cluster {
+/**
+ * initdb + pg_ctl start: a primary that accepts streaming replication from loopback (trust). `extraConf`
+ * lines are appended to the defaults (the last setting wins).
+ */
+export function startPrimary(work: string, name: string, port: number, extraConf = ''): Cluster {
   const dir = join(work, name);
   pgRun(join(PG_BIN, 'initdb'), ['-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
-  pgRun('sh', ['-c', `printf '%s' "$1" >> "$2"`, 'sh', SERVER_CONF(port, work), join(dir, 'postgresql.conf')]);
+  pgRun('sh', ['-c', `printf '%s' "$1" >> "$2"`, 'sh', SERVER_CONF(port, work) + extraConf, join(dir, 'postgresql.conf')]);
   pgRun(join(PG_BIN, 'pg_ctl'), ['-D', dir, '-l', join(work, `${name}.log`), '-w', '-t', '60', 'start']);
   return cluster(work, dir, port);
 }

@@ -7,9 +7,7 @@
 //   recovers without a restart of its own and every acknowledged write is kept. (Before the postgres.js
 //   patch in patches/ the API process died here. `-m immediate` still leaves requests hanging: not covered.)
 //   This uses a private PostgreSQL 15 cluster in a temporary directory (never the shared server).
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -23,6 +21,7 @@ import { IMPORT_COLUMNS } from '../modules/roster/excel.ts';
 import { testIdNumber } from '../modules/roster/test-helpers.ts';
 import { engineLabel, migratedPgliteSnapshot, TEST_PASSWORD, usingPostgres } from '../testing/harness.ts';
 import { freePort, httpLogin, runScript, startServer, type ServerProcess } from '../testing/processes.ts';
+import { makeWorkDir, PG_BIN, pgRunAsync, removeWorkDir, startPrimary, type Cluster } from '../ha/clusters.ts';
 
 const VILLAGES = 30;
 const PEOPLE_PER_VILLAGE = 100; // 3,000 rows: three batches of people, so the kill lands inside the transaction
@@ -278,7 +277,6 @@ describe(`faults: kill -9 of the server (${engineLabel()})`, () => {
 
 // ---------------------------------------------------------------- PostgreSQL restart
 
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 const pgSkip = !usingPostgres()
   ? 'runs in the PostgreSQL pass (TEST_DATABASE_URL set)'
   : !existsSync(join(PG_BIN, 'initdb'))
@@ -289,44 +287,26 @@ const pgSkip = !usingPostgres()
 if (pgSkip) console.log(`[faults] PostgreSQL restart test skipped: ${pgSkip}`);
 
 describe.skipIf(pgSkip !== null)('faults: PostgreSQL restarts while requests run (private cluster)', () => {
-  const dir = join(work, 'pg');
-  const data = join(dir, 'data');
-  let port = 0;
-  // initdb and the server refuse root: run them as the postgres user, who owns the directory.
-  const asPg = (cmd: string, args: string[]) =>
-    userInfo().uid === 0 ? execFileSync('/usr/sbin/runuser', ['-u', 'postgres', '--', join(PG_BIN, cmd), ...args], { stdio: 'pipe' }) : execFileSync(join(PG_BIN, cmd), args, { stdio: 'pipe' });
-  const pgCtl = (...args: string[]) => asPg('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', ...args]);
-  // The restart runs while the test's own request workers keep going, so it must not block this process.
-  const pgCtlAsync = (...args: string[]) => {
-    const full = [join(PG_BIN, 'pg_ctl'), '-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', ...args];
-    return userInfo().uid === 0 ? promisify(execFile)('/usr/sbin/runuser', ['-u', 'postgres', '--', ...full]) : promisify(execFile)(full[0]!, full.slice(1));
-  };
+  // The scale-out tests' private clusters (ha/clusters.ts: run as the postgres user when root), with fsync on:
+  // acknowledged writes must survive the restart for real.
+  let pgWork = '';
+  let pg: Cluster;
 
   beforeAll(async () => {
-    port = await freePort();
-    execFileSync('mkdir', ['-p', dir]);
-    if (userInfo().uid === 0) {
-      const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-      const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-      chmodSync(work, 0o755); // mkdtemp makes it 0700: the postgres user must reach its directory
-      chownSync(dir, uid, gid);
-    }
-    asPg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
-    pgCtl('-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on`, 'start');
+    pgWork = makeWorkDir('qf-faults-pg-');
+    pg = startPrimary(pgWork, 'data', await freePort(), 'fsync = on\n');
     cleanups.unshift(async () => {
-      try {
-        pgCtl('-m', 'immediate', 'stop');
-      } catch {}
+      pg.stop();
+      removeWorkDir(pgWork);
     });
-    const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-    const h = await createDb({ url, max: 2 });
+    const h = await createDb({ url: pg.url, max: 2 });
     await migrateToLatest(h.db);
     await seed(h);
     await h.close();
   }, 180_000);
 
   it('recovers without restarting the API and keeps every acknowledged write (pg_ctl restart -m fast)', async () => {
-    const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    const url = pg.url;
     const s = await startServer({ DATABASE_URL: url });
     servers.push(s);
     const cookie = await httpLogin(s.base, 'f_admin', TEST_PASSWORD);
@@ -369,7 +349,7 @@ describe.skipIf(pgSkip !== null)('faults: PostgreSQL restarts while requests run
     for (const mode of ['fast']) {
       const at = acknowledged.length;
       const t0 = Date.now();
-      await pgCtlAsync('-m', mode, 'restart', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`);
+      await pgRunAsync(join(PG_BIN, 'pg_ctl'), ['-D', pg.dir, '-l', join(pgWork, 'data.log'), '-w', '-t', '60', '-m', mode, 'restart']);
       const up = Date.now();
       restartMs[mode] = up - t0;
       await waitFor(at + 10);

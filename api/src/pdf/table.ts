@@ -65,7 +65,6 @@ export async function drawTable<R>(pdf: PdfBuilder, columns: TableColumn<R>[], r
 
   const headerLines = Math.max(1, ...columns.map((c) => c.header.split('\n').length));
   const headerHeight = rowHeight + (headerLines - 1) * fontSize * 1.25;
-  const wrapColumns = columns.some((c) => c.wrap);
 
   let segmentTop = 0; // y where the table starts on the current page
   // Row rules of the current page, stroked as one path when the page's part of the table is closed
@@ -175,7 +174,7 @@ export async function drawTable<R>(pdf: PdfBuilder, columns: TableColumn<R>[], r
       if (col.wrap) return text.includes('\n') || doc.widthOfString(text) > avail;
       return text.length * fontSize * 0.6 > avail && doc.widthOfString(text) * 0.6 > avail;
     });
-    if (wrapColumns || wraps.some(Boolean)) {
+    if (wraps.some(Boolean)) {
       columns.forEach((_col, i) => {
         if (!wraps[i]) return;
         const h = doc.heightOfString(values[i]!, { width: cells[i]!.w - 2 * PAD_X, lineGap: 1 });
